@@ -1,0 +1,75 @@
+#include "spincim/core/output_dir.hpp"
+
+#include <fstream>
+#include <system_error>
+#include <unistd.h>
+
+#include "spincim/core/error.hpp"
+
+namespace spincim {
+
+namespace fs = std::filesystem;
+
+OutputDir::OutputDir(fs::path target)
+    : target_(fs::absolute(std::move(target)).lexically_normal()) {
+    if (target_.filename().empty())
+        target_ = target_.parent_path();
+    std::error_code ec;
+    if (fs::exists(target_, ec) && !fs::is_directory(target_, ec))
+        throw InputError("output path exists and is not a directory", {target_.string(), 0, 0, ""});
+    fs::create_directories(target_.parent_path(), ec);
+    if (ec)
+        throw InputError("cannot create the output's parent directory: " + ec.message(),
+                         {target_.parent_path().string(), 0, 0, ""});
+    // mkdtemp gives a unique, private staging directory beside the target.
+    std::string templ =
+        (target_.parent_path() / ("." + target_.filename().string() + ".partial-XXXXXX")).string();
+    if (!::mkdtemp(templ.data()))
+        throw InputError("cannot create a staging directory beside the output",
+                         {target_.string(), 0, 0, ""});
+    staging_ = templ;
+}
+
+OutputDir::~OutputDir() {
+    if (!committed_) {
+        std::error_code ec;
+        fs::remove_all(staging_, ec);
+    }
+}
+
+fs::path OutputDir::file(std::string_view name) const {
+    return staging_ / name;
+}
+
+void OutputDir::write(std::string_view name, std::string_view content) const {
+    std::ofstream out(file(name), std::ios::binary | std::ios::trunc);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.flush();
+    if (!out)
+        throw Error("cannot write " + file(name).string());
+}
+
+void OutputDir::commit() {
+    std::error_code ec;
+    fs::path old;
+    if (fs::exists(target_, ec)) {
+        // Move the previous result aside first, so that the swap leaves one complete directory
+        // under the target name at every moment a reader could look.
+        old = staging_;
+        old += ".old";
+        fs::rename(target_, old, ec);
+        if (ec)
+            throw Error("cannot replace " + target_.string() + ": " + ec.message());
+    }
+    fs::rename(staging_, target_, ec);
+    if (ec) {
+        if (!old.empty())
+            fs::rename(old, target_);
+        throw Error("cannot move results into " + target_.string() + ": " + ec.message());
+    }
+    committed_ = true;
+    if (!old.empty())
+        fs::remove_all(old, ec);
+}
+
+} // namespace spincim
