@@ -1,0 +1,608 @@
+#include "spincim/config/study.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "spincim/config/reader.hpp"
+#include "spincim/units/units.hpp"
+
+namespace spincim::config {
+
+namespace {
+
+using netlist::Node;
+using SK = SignalSpec::Kind;
+
+constexpr std::array<std::string_view, 3> kCircuitKinds{"rc", "divider", "elements"};
+constexpr std::array<std::string_view, 3> kAnalyses{"op", "dc", "tran"};
+constexpr std::array<std::string_view, 9> kMeasureKinds{
+    "final", "value_at", "cross", "delay", "average", "integral", "energy", "min", "max"};
+constexpr std::array<std::string_view, 3> kEdges{"rise", "fall", "either"};
+constexpr std::array<std::string_view, 12> kElementTypes{"R", "C", "L", "V", "I", "B",
+                                                         "E", "G", "M", "D", "S", "X"};
+
+analysis::Edge to_edge(const std::string& s) {
+    return s == "rise"   ? analysis::Edge::rise
+           : s == "fall" ? analysis::Edge::fall
+                         : analysis::Edge::either;
+}
+
+// A node as the study writes it: `0` and `gnd` mean ground; anything else must be a valid name.
+Node read_node(const Value& v) {
+    const std::string s = v.node().IsScalar() ? v.node().Scalar() : std::string{};
+    if (s == "0" || s == "gnd" || s == "GND")
+        return Node::ground();
+    const Node n(v.identifier());
+    if (const std::string why = n.problem(); !why.empty())
+        v.fail(why);
+    return n;
+}
+
+std::vector<Node> read_nodes(Map& m, std::size_t count) {
+    const Value v = m.required("nodes");
+    const auto items = v.items();
+    if (items.size() != count)
+        v.fail("needs " + std::to_string(count) + " nodes, got " + std::to_string(items.size()));
+    std::vector<Node> out;
+    for (const auto& item : items)
+        out.push_back(read_node(item));
+    return out;
+}
+
+std::vector<Node> read_node_list(Map& m) {
+    std::vector<Node> out;
+    for (const auto& item : m.required("nodes").items())
+        out.push_back(read_node(item));
+    return out;
+}
+
+// PULSE as a mapping {v1, v2, delay, rise, fall, width, period}.
+netlist::Pulse read_pulse(const Value& v) {
+    Map m = v.map();
+    netlist::Pulse p{.initial = m.required("v1").number(),
+                     .pulsed = m.required("v2").number(),
+                     .delay = m.number_or("delay", 0.0),
+                     .rise = m.required("rise").positive(),
+                     .fall = m.required("fall").positive(),
+                     .width = m.required("width").positive(),
+                     .period = m.required("period").positive()};
+    m.finish();
+    return p;
+}
+
+// PWL as a list of [time, value] pairs with strictly increasing times.
+netlist::Pwl read_pwl(const Value& v) {
+    netlist::Pwl p;
+    double last = -1.0;
+    for (const auto& item : v.items()) {
+        const auto pair = item.items();
+        if (pair.size() != 2)
+            item.fail("a PWL point is [time, value]");
+        const double t = pair[0].non_negative();
+        if (!p.points.empty() && !(t > last))
+            pair[0].fail("PWL times must increase strictly");
+        last = t;
+        p.points.emplace_back(t, pair[1].number());
+    }
+    if (p.points.empty())
+        v.fail("a PWL needs at least one point");
+    return p;
+}
+
+netlist::Waveform read_source_waveform(Map& m) {
+    if (m.has("pulse") && m.has("pwl"))
+        m.value().fail("give either 'pulse' or 'pwl', not both");
+    if (auto p = m.optional("pulse"))
+        return read_pulse(*p);
+    if (auto p = m.optional("pwl"))
+        return read_pwl(*p);
+    return std::monostate{};
+}
+
+std::vector<netlist::InstanceParam> read_instance_params(Map& m) {
+    std::vector<netlist::InstanceParam> out;
+    if (auto v = m.optional("params")) {
+        Map pm = v->map();
+        for (auto it = v->node().begin(); it != v->node().end(); ++it) {
+            const std::string key = it->first.Scalar();
+            const Value pv = pm.required(key);
+            // The key itself must be an identifier; validate it through a Value at the key.
+            (void)Value(it->first, pv.context(), pv.path(), {}).identifier();
+            out.push_back({key, pv.number()});
+        }
+        pm.finish();
+    }
+    return out;
+}
+
+netlist::Element read_element(const Value& v) {
+    Map m = v.map();
+    const std::string type = m.required("type").choice(kElementTypes);
+    const std::string name = m.required("name").identifier();
+    std::optional<netlist::Element> e;
+    if (type == "R") {
+        const auto n = read_nodes(m, 2);
+        e = netlist::Resistor{name, n[0], n[1], m.required("value").positive()};
+    } else if (type == "C") {
+        const auto n = read_nodes(m, 2);
+        netlist::Capacitor c{name, n[0], n[1], m.required("value").positive(), {}};
+        if (auto ic = m.optional("ic"))
+            c.initial_voltage = ic->number();
+        e = c;
+    } else if (type == "L") {
+        const auto n = read_nodes(m, 2);
+        netlist::Inductor l{name, n[0], n[1], m.required("value").positive(), {}};
+        if (auto ic = m.optional("ic"))
+            l.initial_current = ic->number();
+        e = l;
+    } else if (type == "V" || type == "I") {
+        const auto n = read_nodes(m, 2);
+        std::optional<netlist::Value> dc;
+        if (auto d = m.optional("dc"))
+            dc = d->number();
+        const auto wave = read_source_waveform(m);
+        if (type == "V")
+            e = netlist::VoltageSource{name, n[0], n[1], dc, wave};
+        else
+            e = netlist::CurrentSource{name, n[0], n[1], dc, wave};
+    } else if (type == "B") {
+        const auto n = read_nodes(m, 2);
+        const std::size_t which = m.one_of(std::array<std::string_view, 2>{"v", "i"});
+        const Value ev = m.required(which == 0 ? "v" : "i");
+        const std::string text = ev.text();
+        try {
+            e = netlist::BehavioralSource{name, n[0], n[1],
+                                          which == 0 ? netlist::Behavior::voltage
+                                                     : netlist::Behavior::current,
+                                          netlist::Expr::parse(text)};
+        } catch (const InputError& err) {
+            throw err.at(ev.where());
+        }
+    } else if (type == "E" || type == "G") {
+        const auto n = read_nodes(m, 4);
+        if (type == "E")
+            e = netlist::Vcvs{name, n[0], n[1], n[2], n[3], m.required("gain").number()};
+        else
+            e = netlist::Vccs{name, n[0], n[1],
+                              n[2], n[3], m.required("transconductance").number()};
+    } else if (type == "M") {
+        const auto n = read_nodes(m, 4);
+        netlist::Mosfet mos{name,
+                            n[0],
+                            n[1],
+                            n[2],
+                            n[3],
+                            m.required("model").identifier(),
+                            m.required("w").positive(),
+                            m.required("l").positive(),
+                            {},
+                            {}};
+        if (auto mult = m.optional("m"))
+            mos.multiplier = static_cast<double>(mult->integer(1, 100000));
+        mos.extra = read_instance_params(m);
+        e = mos;
+    } else if (type == "D") {
+        const auto n = read_nodes(m, 2);
+        netlist::Diode d{name, n[0], n[1], m.required("model").identifier(), {}};
+        if (auto a = m.optional("area"))
+            d.area = a->positive();
+        e = d;
+    } else if (type == "S") {
+        const auto n = read_nodes(m, 4);
+        e = netlist::Switch{name, n[0], n[1], n[2], n[3], m.required("model").identifier()};
+    } else { // X
+        e = netlist::SubcktInstance{name, read_node_list(m), m.required("subckt").identifier(),
+                                    read_instance_params(m)};
+    }
+    m.finish();
+    return std::move(*e);
+}
+
+ElementsSpec read_elements_circuit(Map& c, const std::filesystem::path& models_root) {
+    ElementsSpec spec;
+    for (const auto& inc : [&] {
+             std::vector<Value> v;
+             if (auto i = c.optional("include"))
+                 v = i->items();
+             return v;
+         }()) {
+        const std::string path = inc.text();
+        try {
+            spec.netlist.add_include(models_root, path);
+        } catch (const InputError& err) {
+            throw err.at(inc.where());
+        }
+    }
+    if (auto params = c.optional("params")) {
+        Map pm = params->map();
+        for (auto it = params->node().begin(); it != params->node().end(); ++it) {
+            const Value pv = pm.required(it->first.Scalar());
+            const std::string key = Value(it->first, pv.context(), pv.path(), {}).identifier();
+            try {
+                spec.netlist.add_param(key, pv.number());
+            } catch (const InputError& err) {
+                throw err.at(pv.where());
+            }
+        }
+        pm.finish();
+    }
+    if (auto models = c.optional("models")) {
+        for (const auto& mv : models->items()) {
+            Map mm = mv.map();
+            netlist::ModelCard card{
+                mm.required("name").identifier(), mm.required("type").identifier(), {}};
+            if (auto params = mm.optional("params")) {
+                Map pm = params->map();
+                for (auto it = params->node().begin(); it != params->node().end(); ++it) {
+                    const Value pv = pm.required(it->first.Scalar());
+                    card.params.push_back(
+                        {Value(it->first, pv.context(), pv.path(), {}).identifier(), pv.number()});
+                }
+                pm.finish();
+            }
+            mm.finish();
+            try {
+                spec.netlist.add_model(std::move(card));
+            } catch (const InputError& err) {
+                throw err.at(mv.where());
+            }
+        }
+    }
+    const Value elements = c.required("elements");
+    for (const auto& ev : elements.items()) {
+        netlist::Element e = read_element(ev);
+        try {
+            spec.netlist.add(std::move(e));
+        } catch (const InputError& err) {
+            throw err.at(ev.where());
+        }
+    }
+    if (spec.netlist.elements().empty())
+        elements.fail("a circuit needs at least one element");
+    return spec;
+}
+
+CircuitSpec read_circuit(const Value& v, const std::filesystem::path& models_root) {
+    Map c = v.map();
+    const std::string kind = c.required("kind").choice(kCircuitKinds);
+    CircuitSpec spec;
+    if (kind == "rc") {
+        circuits::RcStepSpec rc;
+        rc.r = c.positive_or("r", rc.r);
+        rc.c = c.positive_or("c", rc.c);
+        rc.v_step = c.number_or("v_step", rc.v_step);
+        rc.t_delay = c.number_or("t_delay", rc.t_delay);
+        rc.t_rise = c.positive_or("t_rise", rc.t_rise);
+        if (rc.t_delay < 0)
+            c.required("t_delay").fail("must not be negative");
+        spec = rc;
+    } else if (kind == "divider") {
+        circuits::DividerSpec d;
+        d.v_in = c.number_or("v_in", d.v_in);
+        d.r_top = c.positive_or("r_top", d.r_top);
+        d.r_bottom = c.positive_or("r_bottom", d.r_bottom);
+        spec = d;
+    } else {
+        spec = read_elements_circuit(c, models_root);
+    }
+    c.finish();
+    return spec;
+}
+
+netlist::Analysis read_analysis(const Value& v, const SimulationSpec& sim) {
+    Map a = v.map();
+    const std::size_t which = a.one_of(kAnalyses);
+    netlist::Analysis out;
+    const Value body = a.required(kAnalyses[which]);
+    Map m = body.map();
+    if (which == 0) {
+        out = netlist::OpAnalysis{};
+    } else if (which == 1) {
+        netlist::DcAnalysis dc{m.required("source").identifier(), m.required("start").number(),
+                               m.required("stop").number(), 0.0};
+        const Value step = m.required("step");
+        dc.step = step.positive();
+        const double points = std::abs(dc.stop - dc.start) / dc.step + 1;
+        if (points > sim.max_points)
+            step.fail(
+                "the sweep has " + units::to_eng(points) +
+                " points, more than simulation.max_points = " + units::to_eng(sim.max_points));
+        out = dc;
+    } else {
+        netlist::TranAnalysis tr{};
+        const Value step = m.required("step");
+        const Value stop = m.required("stop");
+        tr.step = step.positive();
+        tr.stop = stop.positive();
+        if (!(tr.stop > tr.step))
+            stop.fail("stop (" + units::to_eng(tr.stop) + "s) must be greater than step (" +
+                      units::to_eng(tr.step) + "s)");
+        if (auto s = m.optional("start")) {
+            tr.start = s->non_negative();
+            if (!(*tr.start < tr.stop))
+                s->fail("start must be before stop");
+        }
+        if (auto s = m.optional("max_step"))
+            tr.max_step = s->positive();
+        tr.uic = m.boolean_or("uic", false);
+        // The step budget: `.tran 1e-30 1` asks for 1e30 points and would run until killed
+        // (shared/NGSPICE.md). Refuse what cannot finish instead of waiting for the timeout.
+        const double finest = tr.max_step ? std::min(tr.step, *tr.max_step) : tr.step;
+        const double points = (tr.stop - tr.start.value_or(0.0)) / finest;
+        if (points > sim.max_points)
+            step.fail("the transient asks for " + units::to_eng(points) +
+                      " time points (stop/step), more than "
+                      "simulation.max_points = " +
+                      units::to_eng(sim.max_points) +
+                      "; use a larger step or raise simulation.max_points");
+        out = tr;
+    }
+    m.finish();
+    a.finish();
+    try {
+        netlist::check_analysis(out);
+    } catch (const InputError& err) {
+        throw err.at(body.where());
+    }
+    return out;
+}
+
+// Signals: `v(node)` or `i(source)`; returns the canonical lower-case name and registers it.
+std::string read_signal(const Value& v, std::vector<SignalSpec>& signals) {
+    const std::string raw = v.text();
+    std::string s;
+    for (char ch : raw)
+        if (ch != ' ')
+            s += (ch >= 'A' && ch <= 'Z') ? char(ch - 'A' + 'a') : ch;
+    const bool shape =
+        s.size() > 3 && (s[0] == 'v' || s[0] == 'i') && s[1] == '(' && s.back() == ')';
+    const std::string inner = shape ? s.substr(2, s.size() - 3) : std::string{};
+    if (!shape || !netlist::identifier_problem(inner).empty() || inner == "gnd")
+        v.fail("'" + raw +
+               "' is not a signal: write v(node) for a node voltage or i(source) for the current "
+               "of a voltage source, with names of letters, digits and '_'");
+    const SK kind = s[0] == 'v' ? SK::node_voltage : SK::source_current;
+    const auto it = std::find_if(signals.begin(), signals.end(),
+                                 [&](const SignalSpec& x) { return x.name == s; });
+    if (it == signals.end())
+        signals.push_back({s, kind, inner, v.where()});
+    return s;
+}
+
+std::string signal_unit(const std::string& name) {
+    return name.starts_with("i(") ? "A" : "V";
+}
+
+std::string axis_unit(const netlist::Analysis& a) {
+    if (std::holds_alternative<netlist::TranAnalysis>(a))
+        return "s";
+    return ""; // DC sweeps: the unit of the swept source; op: no axis
+}
+
+analysis::MeasureSpec read_measure(const Value& v, std::vector<SignalSpec>& signals,
+                                   const netlist::Analysis& an, std::vector<std::string>& names) {
+    Map m = v.map();
+    analysis::MeasureSpec s;
+    s.where = v.where();
+    const Value name = m.required("name");
+    s.name = name.identifier();
+    if (std::find(names.begin(), names.end(), s.name) != names.end())
+        name.fail("measurement name '" + s.name + "' is used twice");
+    names.push_back(s.name);
+    const std::string kind = m.required("kind").choice(kMeasureKinds);
+    const bool windowed = kind == "average" || kind == "integral" || kind == "energy" ||
+                          kind == "min" || kind == "max";
+    if (kind == "energy") {
+        if (!std::holds_alternative<netlist::TranAnalysis>(an))
+            m.required("kind").fail("an energy measurement needs a transient analysis");
+        const Value src = m.required("source");
+        const std::string source = src.identifier();
+        s.kind = analysis::MeasureKind::energy;
+        s.signal = "vsource(" + netlist::to_lower(source) + ")";
+        if (std::none_of(signals.begin(), signals.end(),
+                         [&](const SignalSpec& x) { return x.name == s.signal; }))
+            signals.push_back(
+                {s.signal, SK::source_voltage, netlist::to_lower(source), src.where()});
+        s.target = "i(" + netlist::to_lower(source) + ")";
+        if (std::none_of(signals.begin(), signals.end(),
+                         [&](const SignalSpec& x) { return x.name == s.target; }))
+            signals.push_back(
+                {s.target, SK::source_current, netlist::to_lower(source), src.where()});
+        s.unit = "J";
+    } else {
+        s.signal = read_signal(m.required("signal"), signals);
+        s.unit = signal_unit(s.signal);
+    }
+    if (kind == "final") {
+        s.kind = analysis::MeasureKind::final_value;
+    } else if (kind == "value_at") {
+        s.kind = analysis::MeasureKind::value_at;
+        s.at = m.required("at").number();
+    } else if (kind == "cross" || kind == "delay") {
+        s.kind = kind == "cross" ? analysis::MeasureKind::cross : analysis::MeasureKind::delay;
+        s.level = m.required("level").number();
+        s.edge = to_edge(m.choice_or("edge", kEdges, "either"));
+        s.nth = static_cast<int>(m.integer_or("nth", 1, 1, 1000000));
+        s.from = m.number_or("after", -1e300);
+        s.unit = axis_unit(an);
+        if (kind == "delay") {
+            s.target = read_signal(m.required("target"), signals);
+            s.target_level = m.required("target_level").number();
+            s.target_edge = to_edge(m.choice_or("target_edge", kEdges, "either"));
+        }
+    } else if (kind == "average") {
+        s.kind = analysis::MeasureKind::average;
+    } else if (kind == "integral") {
+        s.kind = analysis::MeasureKind::integral;
+        s.unit += "*" + (axis_unit(an).empty() ? std::string("1") : axis_unit(an));
+    } else if (kind == "min") {
+        s.kind = analysis::MeasureKind::minimum;
+    } else if (kind == "max") {
+        s.kind = analysis::MeasureKind::maximum;
+    }
+    if (windowed) {
+        if (auto f = m.optional("from"))
+            s.from = f->number();
+        if (auto t = m.optional("to")) {
+            s.to = t->number();
+            if (!(s.to > s.from))
+                t->fail("'to' must be after 'from'");
+        }
+    }
+    m.finish();
+    return s;
+}
+
+} // namespace
+
+StudySpec parse_root(const Value& root, const std::filesystem::path& models_root) {
+    StudySpec spec;
+    spec.file = root.file();
+    Map top = root.map();
+    spec.name = top.required("study").identifier();
+    spec.seed = top.required("seed").seed();
+    if (auto d = top.optional("description"))
+        spec.description = d->text();
+    if (auto sim = top.optional("simulation")) {
+        Map sm = sim->map();
+        if (auto t = sm.optional("timeout"))
+            spec.simulation.timeout_s = t->number_in(1e-3, 86400.0);
+        if (auto p = sm.optional("max_points"))
+            spec.simulation.max_points = p->number_in(10.0, netlist::kMaxAnalysisPoints);
+        sm.finish();
+    }
+    spec.circuit = read_circuit(top.required("circuit"), models_root);
+    const Value an = top.required("analysis");
+    spec.analysis_where = an.where();
+    spec.analysis = read_analysis(an, spec.simulation);
+    std::vector<std::string> names;
+    if (auto ms = top.optional("measure"))
+        for (const auto& mv : ms->items())
+            spec.measures.push_back(read_measure(mv, spec.signals, spec.analysis, names));
+    if (auto out = top.optional("output")) {
+        Map om = out->map();
+        if (auto w = om.optional("waveforms"))
+            for (const auto& wv : w->items())
+                spec.waveforms.push_back(read_signal(wv, spec.signals));
+        om.finish();
+    }
+    top.finish();
+    spec.resolved = root.context()->resolved;
+    return spec;
+}
+
+StudySpec load_study(const std::filesystem::path& file, const std::filesystem::path& models_root) {
+    return parse_root(load_yaml_file(file), models_root);
+}
+
+StudySpec parse_study(std::string_view text, const std::string& file_name,
+                      const std::filesystem::path& models_root) {
+    return parse_root(load_yaml_text(text, file_name), models_root);
+}
+
+netlist::Netlist build_netlist(const StudySpec& study) {
+    netlist::Netlist n = std::visit(
+        [](const auto& c) -> netlist::Netlist {
+            using T = std::decay_t<decltype(c)>;
+            if constexpr (std::is_same_v<T, circuits::RcStepSpec>)
+                return circuits::rc_step(c);
+            else if constexpr (std::is_same_v<T, circuits::DividerSpec>)
+                return circuits::divider(c);
+            else
+                return c.netlist;
+        },
+        study.circuit);
+    n.set_title("spincim study " + study.name);
+    try {
+        n.add_analysis(study.analysis);
+    } catch (const InputError& err) {
+        throw err.at(study.analysis_where);
+    }
+    // Nodes of the top level, for checking the signals the study names.
+    std::vector<Node> nodes;
+    for (const auto& e : n.elements())
+        for (const auto& node : netlist::nodes_of(e))
+            if (std::find(nodes.begin(), nodes.end(), node) == nodes.end())
+                nodes.push_back(node);
+    const auto has_node = [&](const std::string& name) {
+        return std::find(nodes.begin(), nodes.end(), Node(name)) != nodes.end();
+    };
+    const auto vsource = [&](const std::string& name) -> const netlist::VoltageSource* {
+        const auto* e = n.find(name);
+        return e ? std::get_if<netlist::VoltageSource>(e) : nullptr;
+    };
+    for (const auto& s : study.signals) {
+        switch (s.kind) {
+        case SK::node_voltage:
+            if (!has_node(s.target))
+                throw InputError("the circuit has no node '" + s.target + "'", s.where);
+            n.save(netlist::Probe::voltage(s.target));
+            break;
+        case SK::source_current:
+            if (!vsource(s.target))
+                throw InputError("the circuit has no voltage source '" + s.target +
+                                     "' (currents are measured "
+                                     "through voltage sources)",
+                                 s.where);
+            n.save(netlist::Probe::current(s.target));
+            break;
+        case SK::source_voltage: {
+            const auto* v = vsource(s.target);
+            if (!v)
+                throw InputError("the circuit has no voltage source '" + s.target + "'", s.where);
+            for (const Node& node : {v->pos, v->neg})
+                if (!node.is_ground())
+                    n.save(netlist::Probe::voltage(node));
+            break;
+        }
+        }
+    }
+    return n;
+}
+
+} // namespace spincim::config
+
+namespace spincim::config {
+
+std::string study_reference() {
+    return R"(Study file reference (YAML). Numbers take the suffixes f p n u m k meg g t (m = milli).
+
+  study: NAME                  name of the study (letters, digits, '_')
+  seed: N                      seed of every random stream (0 ... 2^64-1)
+  description: TEXT            optional free text
+  circuit:
+    kind: rc                   RC low-pass driven by a step: r (1k), c (1n), v_step (1),
+                               t_delay (0), t_rise (1p); nodes in, out; source vin
+    kind: divider              resistive divider: v_in (1), r_top (1k), r_bottom (1k);
+                               nodes in, out; source vin
+    kind: elements             a circuit element by element:
+      include: [FILE, ...]       model files under the models folder
+      params: {NAME: VALUE}      .param definitions
+      models: [{name, type, params: {KEY: VALUE}}]   .model cards (nmos, pmos, d, sw, ...)
+      elements:                  each {type, name, nodes: [...], ...}; node 0 or gnd is ground
+        R|C|L: value (ic for C and L)     V|I: dc, pulse {v1 v2 delay rise fall width period}
+        or pwl [[t, v], ...]     B: v or i (expression)    E: gain    G: transconductance
+        M: model, w, l, m, params {delvto ...}    D: model, area    S: model
+        X: subckt, params {NAME: VALUE}
+  analysis:                    exactly one of
+    op: {}
+    dc: {source, start, stop, step}
+    tran: {step, stop, start, max_step, uic}
+  simulation:
+    timeout: 60                wall-clock bound of one run, seconds
+    max_points: 1meg           refuse analyses asking for more points (stop/step)
+  measure:                     list of {name, kind, ...}
+    kind: final                signal
+    kind: value_at             signal, at
+    kind: cross                signal, level, edge (rise|fall|either), nth, after
+    kind: delay                signal, level, edge, target, target_level, target_edge
+    kind: average|integral|min|max   signal, from, to
+    kind: energy               source (a voltage source): energy it delivers, -integral v*i dt
+  output:
+    waveforms: [v(out), i(vin)]  signals written to waveforms.csv
+
+Signals are v(NODE) for node voltages and i(VSOURCE) for voltage-source branch currents.
+)";
+}
+
+} // namespace spincim::config
