@@ -1,0 +1,72 @@
+#include <catch2/catch.hpp>
+
+#include "spincim/config/study.hpp"
+
+using namespace spincim;
+using Catch::Matchers::Contains;
+
+namespace {
+const std::filesystem::path kModels = SPINCIM_SOURCE_DIR "/models";
+}
+
+TEST_CASE("a transient study yields a transient analysis with its numbers") {
+    // Regression: the transient branch of the analysis reader once returned `.op`.
+    const auto s = config::parse_study("study: t\nseed: 5\ncircuit: {kind: rc}\nanalysis: {tran: "
+                                       "{step: 1n, stop: 2u, max_step: 2n}}\n",
+                                       "t.yaml", kModels);
+    const auto* tr = std::get_if<netlist::TranAnalysis>(&s.analysis);
+    REQUIRE(tr != nullptr);
+    CHECK(tr->step == 1e-9);
+    CHECK(tr->stop == 2e-6);
+    CHECK(tr->max_step.value() == 2e-9);
+    CHECK(s.seed == 5);
+    CHECK_THAT(config::build_netlist(s).to_spice(), Contains(".tran 1e-09 2e-06 0 2e-09"));
+}
+
+TEST_CASE("resolved parameters include the generator defaults") {
+    const auto s = config::parse_study(
+        "study: t\nseed: 1\ncircuit: {kind: rc, r: 2k}\nanalysis: {op: {}}\n", "t.yaml", kModels);
+    CHECK(s.resolved["circuit"]["r"] == 2000.0);
+    CHECK(s.resolved["circuit"]["c"] == 1e-9); // default of RcStepSpec
+    CHECK(s.resolved["circuit"]["kind"] == "rc");
+    CHECK(std::holds_alternative<netlist::OpAnalysis>(s.analysis));
+}
+
+TEST_CASE("an element-by-element circuit becomes the same netlist as the rc generator") {
+    const auto gen =
+        config::parse_study("study: a\nseed: 1\ncircuit: {kind: divider, v_in: 2, r_top: 1k, "
+                            "r_bottom: 3k}\nanalysis: {op: {}}\n",
+                            "a.yaml", kModels);
+    const auto el = config::parse_study(R"(study: a
+seed: 1
+circuit:
+  kind: elements
+  elements:
+    - {type: V, name: vin, nodes: [in, 0], dc: 2}
+    - {type: R, name: r_top, nodes: [in, out], value: 1k}
+    - {type: R, name: r_bottom, nodes: [out, gnd], value: 3k}
+analysis: {op: {}}
+)",
+                                        "a.yaml", kModels);
+    CHECK(config::build_netlist(gen).to_spice() == config::build_netlist(el).to_spice());
+}
+
+TEST_CASE("energy measurements save both terminals of a floating source") {
+    const auto s = config::parse_study(R"(study: e
+seed: 1
+circuit:
+  kind: elements
+  elements:
+    - {type: V, name: vf, nodes: [a, b], dc: 1}
+    - {type: R, name: r1, nodes: [a, 0], value: 1k}
+    - {type: R, name: r2, nodes: [b, 0], value: 1k}
+analysis: {tran: {step: 1n, stop: 10n}}
+measure:
+  - {name: e, kind: energy, source: vf}
+)",
+                                       "e.yaml", kModels);
+    const std::string text = config::build_netlist(s).to_spice();
+    CHECK_THAT(text, Contains("v(a)") && Contains("v(b)") && Contains("i(Vvf)"));
+    REQUIRE(s.measures.size() == 1);
+    CHECK(s.measures[0].unit == "J");
+}
