@@ -31,11 +31,12 @@ function(spincim_add_layer name)
     set_property(GLOBAL APPEND PROPERTY SPINCIM_LAYERS ${target})
 endfunction()
 
-# spincim_add_test(<name> SOURCES ... LIBS ... [LABELS ...])
+# spincim_add_test(<name> SOURCES ... LIBS ...)
 # One Catch2 executable; every TEST_CASE becomes its own ctest test (its own process, so each
-# ngspice-using case gets a fresh simulator session).
+# ngspice-using case gets a fresh simulator session). Each test is labelled with <name>; ctest's
+# -L/-LE take regular expressions, so `-L spice` selects spice, spice_memory and models_spice.
 function(spincim_add_test name)
-    cmake_parse_arguments(T "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+    cmake_parse_arguments(T "" "" "SOURCES;LIBS" ${ARGN})
     add_executable(test_${name} ${T_SOURCES})
     target_link_libraries(test_${name} PRIVATE spincim_catch_main spincim_options ${T_LIBS})
     target_compile_definitions(test_${name} PRIVATE
@@ -43,6 +44,6 @@ function(spincim_add_test name)
         SPINCIM_BINARY_DIR="${PROJECT_BINARY_DIR}")
     catch_discover_tests(test_${name}
         TEST_PREFIX "${name}: "
-        PROPERTIES LABELS "${name};${T_LABELS}" TIMEOUT 300
+        PROPERTIES LABELS ${name} TIMEOUT 300
         WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
 endfunction()
