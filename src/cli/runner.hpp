@@ -25,7 +25,7 @@ struct StudyResult {
 
 // results.json: study, spincim version, seed, resolved parameters, run status, measurements.
 [[nodiscard]] nlohmann::ordered_json results_json(const config::StudySpec& study,
-                                          const StudyResult& result);
+                                                  const StudyResult& result);
 // measurements.csv: name,value,unit (an absent value is an empty field).
 [[nodiscard]] std::string measurements_csv(const StudyResult& result);
 // waveforms.csv: the axis and the requested signals, SI units in the column names.
