@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The main demo: installs what is missing, builds spincim, runs the default study and prints its
-# result table. Usage: scripts/demo.sh [STUDY.yaml] (default: netlists/rc_step.yaml)
+# result table. Usage: scripts/demo.sh [STUDY.yaml] (default: netlists/stt_bnn_row.yaml)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-study=${1:-$root/netlists/rc_step.yaml}
+study=${1:-$root/netlists/stt_bnn_row.yaml}
 out=${SPINCIM_DEMO_OUT:-$root/out/demo}
 
 "$root/scripts/setup.sh"

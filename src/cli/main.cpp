@@ -20,6 +20,7 @@
 #include "spincim/core/output_dir.hpp"
 
 #include "runner.hpp"
+#include "xnor_study.hpp"
 
 #ifndef SPINCIM_VERSION
 #define SPINCIM_VERSION "unknown"
@@ -58,7 +59,8 @@ int cmd_check(const std::string& file, const fs::path& models) {
     const auto net = config::build_netlist(study);
     (void)net.to_spice(); // runs the netlist-wide checks
     std::cout << file << ": study " << study.name << " is valid (" << net.elements().size()
-              << " elements, " << study.measures.size() << " measurements)\n";
+              << " elements" << (study.xnor_row ? " in the first row" : "") << ", "
+              << study.measures.size() << " measurements)\n";
     return 0;
 }
 
@@ -94,6 +96,24 @@ int cmd_run(const std::string& file, const std::string& outdir, const fs::path& 
     spice::SessionOptions options;
     options.timeout_s = study.simulation.timeout_s;
     spice::Session session(options);
+    if (study.xnor_row) {
+        const cli::XnorStudyResult r = cli::run_xnor_study(study, session);
+        out.write("results.json", cli::xnor_results_json(study, r).dump(2) + "\n");
+        out.write("netlist.cir", config::build_netlist(study).to_spice());
+        if (r.ok()) {
+            out.write("vsl_vs_n1.csv", cli::xnor_points_csv(r));
+            out.write("rows.csv", cli::xnor_rows_csv(r));
+        }
+        out.commit();
+        std::cout << cli::xnor_table(study, r) << "results: " << out.target().string() << "\n";
+        for (const auto& w : r.warnings)
+            std::cerr << "spincim: warning: " << w << "\n";
+        if (!r.ok()) {
+            std::cerr << "spincim: simulation failed: " << r.failure.summary() << "\n";
+            return static_cast<int>(ExitCode::simulation_failed);
+        }
+        return 0;
+    }
     const cli::StudyResult result = cli::run_study(study, session);
     out.write("results.json", cli::results_json(study, result).dump(2) + "\n");
     out.write("netlist.cir", result.netlist_text);

@@ -455,6 +455,42 @@ analysis::MeasureSpec read_measure(const Value& v, std::vector<SignalSpec>& sign
 
 } // namespace
 
+XnorRowStudySpec read_xnor_row(const Value& v) {
+    Map m = v.map();
+    XnorRowStudySpec x;
+    if (auto sizes = m.optional("sizes")) {
+        x.sizes.clear();
+        for (const auto& item : sizes->items())
+            x.sizes.push_back(static_cast<std::size_t>(item.integer(1, 1024)));
+        if (x.sizes.empty())
+            sizes->fail("give at least one row size");
+    } else {
+        v.context()->resolved["xnor_row"]["sizes"] = x.sizes; // the default, recorded as resolved
+    }
+    x.samples = static_cast<std::size_t>(m.integer_or("samples", 1, 1, 10000));
+    x.single_bitcell = m.boolean_or("single_bitcell", true);
+    x.read_current_limit = m.positive_or("read_current_limit", x.read_current_limit);
+    auto& r = x.row;
+    r.v_bl = m.positive_or("v_bl", r.v_bl);
+    r.v_wl = m.positive_or("v_wl", r.v_wl);
+    r.access_width_factor = m.positive_or("access_width", r.access_width_factor);
+    r.access_length_factor = m.positive_or("access_length", r.access_length_factor);
+    r.driver_width_factor = m.positive_or("driver_width", r.driver_width_factor);
+    r.c_sl = m.positive_or("c_sl", r.c_sl);
+    constexpr std::array<std::string_view, 2> drivers{"transmission_gate", "ideal"};
+    r.driver = m.choice_or("driver", drivers, "transmission_gate") == "ideal"
+                   ? circuits::BlDriver::ideal
+                   : circuits::BlDriver::transmission_gate;
+    constexpr std::array<std::string_view, 2> cards{"cmos65", "cmos45"};
+    r.cmos = m.choice_or("cmos", cards, "cmos65");
+    constexpr std::array<std::string_view, 2> presets{"stt_bnn_table1", "dmtj_smtj_table1"};
+    r.mtj = m.choice_or("mtj", presets, "stt_bnn_table1") == "stt_bnn_table1"
+                ? models::stt_bnn_table1()
+                : models::dmtj_smtj_table1();
+    m.finish();
+    return x;
+}
+
 StudySpec parse_root(const Value& root, const std::filesystem::path& models_root) {
     StudySpec spec;
     spec.file = root.file();
@@ -470,6 +506,19 @@ StudySpec parse_root(const Value& root, const std::filesystem::path& models_root
         if (auto p = sm.optional("max_points"))
             spec.simulation.max_points = p->number_in(10.0, netlist::kMaxAnalysisPoints);
         sm.finish();
+    }
+    constexpr std::array<std::string_view, 2> kinds{"circuit", "xnor_row"};
+    if (top.one_of(kinds) == 1) {
+        spec.xnor_row = read_xnor_row(top.required("xnor_row"));
+        for (const char* key : {"analysis", "measure", "output"})
+            if (auto v = top.optional(key))
+                v->fail(std::string(
+                            "an xnor_row study sets its own analysis and measurements; remove '") +
+                        key + "'");
+        top.finish();
+        spec.resolved = root.context()->resolved;
+        (void)build_netlist(spec); // validates the electrical parameters
+        return spec;
     }
     spec.circuit = read_circuit(top.required("circuit"), models_root);
     const Value an = top.required("analysis");
@@ -500,7 +549,23 @@ StudySpec parse_study(std::string_view text, const std::string& file_name,
     return parse_root(load_yaml_text(text, file_name), models_root);
 }
 
+netlist::Netlist xnor_point_netlist(const StudySpec& study, std::size_t n, std::size_t n1,
+                                    std::uint64_t sample) {
+    circuits::XnorRowSpec row = study.xnor_row.value().row;
+    const auto vectors = circuits::xnor_vectors_for_n1(n, n1, study.seed, sample);
+    row.weights = vectors.weights;
+    row.inputs = vectors.inputs;
+    netlist::Netlist net = circuits::xnor_row(row);
+    net.set_title("spincim study " + study.name + " N " + std::to_string(n) + " N1 " +
+                  std::to_string(n1) + " sample " + std::to_string(sample));
+    return net;
+}
+
 netlist::Netlist build_netlist(const StudySpec& study) {
+    if (study.xnor_row) {
+        const std::size_t n = study.xnor_row->sizes.front();
+        return xnor_point_netlist(study, n, n / 2, 0);
+    }
     netlist::Netlist n = std::visit(
         [](const auto& c) -> netlist::Netlist {
             using T = std::decay_t<decltype(c)>;
@@ -570,7 +635,7 @@ std::string study_reference() {
   study: NAME                  name of the study (letters, digits, '_')
   seed: N                      seed of every random stream (0 ... 2^64-1)
   description: TEXT            optional free text
-  circuit:
+  circuit:                     (or xnor_row, below)
     kind: rc                   RC low-pass driven by a step: r (1k), c (1n), v_step (1),
                                t_delay (0), t_rise (1p); nodes in, out; source vin
     kind: divider              resistive divider: v_in (1), r_top (1k), r_bottom (1k);
@@ -600,6 +665,17 @@ std::string study_reference() {
     kind: energy               source (a voltage source): energy it delivers, -integral v*i dt
   output:
     waveforms: [v(out), i(vin)]  signals written to waveforms.csv
+
+  xnor_row:                    2T2J XNOR rows of seed 001 (instead of circuit/analysis/measure):
+    sizes: [16, 64]            row sizes N; V_SL is simulated for every N1 = 0..N
+    samples: 1                 random weight/input vectors per (N, N1)
+    v_bl: 0.3   v_wl: 0.7      bitline and wordline voltages
+    access_width: 4            access NMOS width in multiples of the card's minimum (length: access_length)
+    driver: transmission_gate  bitline drivers (or ideal); driver_width: 16
+    c_sl: 50f                  source-line capacitance
+    cmos: cmos65               cmos65 | cmos45;   mtj: stt_bnn_table1 | dmtj_smtj_table1
+    single_bitcell: true       also the N = 1 cell of seed 001 Fig. 3
+    read_current_limit: 50u    warn when an MTJ read current exceeds it (seed 001 Table I)
 
 Signals are v(NODE) for node voltages and i(VSOURCE) for voltage-source branch currents.
 )";

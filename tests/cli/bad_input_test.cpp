@@ -30,7 +30,7 @@ std::vector<BadStudy> bad_studies() {
          "missing required key 'study'"},
         {"missing seed", "study: s\n" + kCircuit + kOp, "study.yaml:1:1",
          "missing required key 'seed'"},
-        {"missing circuit", kHead + kOp, "study.yaml:1:1", "missing required key 'circuit'"},
+        {"missing circuit", kHead + kOp, "study.yaml:1:1", "needs one of 'circuit', 'xnor_row'"},
         {"missing analysis", kHead + kCircuit, "study.yaml:1:1", "missing required key 'analysis'"},
         {"unknown top-level key", kHead + kCircuit + kOp + "mesure: []\n", "study.yaml:5:1: mesure",
          "did you mean 'measure'"},

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -23,6 +24,7 @@
 
 #include "spincim/analysis/measurement.hpp"
 #include "spincim/circuits/basic.hpp"
+#include "spincim/circuits/xnor_row.hpp"
 #include "spincim/netlist/netlist.hpp"
 
 namespace spincim::config {
@@ -50,12 +52,24 @@ struct SimulationSpec {
     double max_points = 1e6; // bound on tstop/tstep and on DC sweep points
 };
 
+// A 2T2J XNOR row study (seed 001 Sections II–III, Figs. 3 and 6(b)): V_SL against N1 for every
+// N1 = 0..N of each row size, from `samples` random weight/input vectors per point, and the single
+// bitcell of Fig. 3. Every point is an operating point of `circuits::xnor_row`.
+struct XnorRowStudySpec {
+    std::vector<std::size_t> sizes{16, 64};
+    std::size_t samples = 1;
+    bool single_bitcell = true;
+    double read_current_limit = models::stt_bnn_read_current_limit;
+    circuits::XnorRowSpec row; // electrical parameters; weights and inputs are drawn per point
+};
+
 struct StudySpec {
     std::string file;
     std::string name;
     std::uint64_t seed = 0;
     std::string description;
     CircuitSpec circuit;
+    std::optional<XnorRowStudySpec> xnor_row; // set instead of circuit/analysis/measure/output
     netlist::Analysis analysis;
     SourceLocation analysis_where;
     std::vector<analysis::MeasureSpec> measures;
@@ -72,7 +86,13 @@ struct StudySpec {
 [[nodiscard]] StudySpec parse_study(std::string_view text, const std::string& file_name,
                                     const std::filesystem::path& models_root);
 
-// The netlist a study simulates: the circuit, its analysis and a `.save` for every signal.
+// The netlist of one point of an XNOR row study: N = `n` cells with `n1` XNOR = +1 outputs, the
+// weights and inputs drawn from (study seed, sample).
+[[nodiscard]] netlist::Netlist xnor_point_netlist(const StudySpec& study, std::size_t n,
+                                                  std::size_t n1, std::uint64_t sample);
+
+// The netlist a study simulates: the circuit, its analysis and a `.save` for every signal. For an
+// XNOR row study, the first size at its midpoint N1 = N/2 (`run` simulates every point).
 // Throws InputError (at the signal's place in the study) for a signal naming a node or source
 // the circuit does not have.
 [[nodiscard]] netlist::Netlist build_netlist(const StudySpec& study);
