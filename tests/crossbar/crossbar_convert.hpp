@@ -1,0 +1,36 @@
+#pragma once
+// The native solver's view of a generated crossbar: the same devices (after variation), line and
+// contact resistances and drive. The circuits and network layers do not depend on each other
+// (ARCHITECTURE.md), so tests and benchmarks join them here.
+
+#include <cstddef>
+
+#include "spincim/circuits/crossbar.hpp"
+#include "spincim/network/crossbar_solver.hpp"
+
+namespace spincim::crossbar_test {
+
+inline network::CrossbarCircuit to_circuit(const circuits::CrossbarSpec& spec) {
+    const circuits::CrossbarDevices dev = circuits::crossbar_devices(spec);
+    network::CrossbarCircuit c;
+    c.rows = spec.rows;
+    c.cols = spec.cols;
+    const std::size_t n = spec.rows * spec.cols;
+    c.g_parallel.resize(n);
+    c.tmr0.resize(n);
+    for (std::size_t k = 0; k < n; ++k) {
+        c.g_parallel[k] = dev.g_on(k);
+        c.tmr0[k] = dev.states[k] == models::MtjState::antiparallel ? dev.tmr0[k] : 0.0;
+    }
+    c.v_h = dev.v_h;
+    c.bias_dependent = spec.model == circuits::CrossbarDeviceModel::mtj;
+    c.r_row_segment = spec.r_row_segment;
+    c.r_col_segment = spec.r_col_segment;
+    c.r_row_contact = spec.r_row_contact;
+    c.r_col_contact = spec.r_col_contact;
+    c.row_voltages = spec.row_voltages;
+    c.col_voltages = spec.col_voltages;
+    return c;
+}
+
+} // namespace spincim::crossbar_test
