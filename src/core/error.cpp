@@ -5,20 +5,22 @@
 namespace spincim {
 
 std::string SourceLocation::str() const {
+    // Built with append(): GCC 12 at -O3 warns falsely (-Wrestrict, GCC PR 105329) on
+    // `"literal" + std::string`.
     std::string s = file;
     if (line > 0) {
-        s += (s.empty() ? "line " : ":") + std::to_string(line);
+        s.append(s.empty() ? "line " : ":").append(std::to_string(line));
         if (column > 0)
-            s += ":" + std::to_string(column);
+            s.append(":").append(std::to_string(column));
     }
     if (!key.empty())
-        s += (s.empty() ? "" : ": ") + key;
+        s.append(s.empty() ? "" : ": ").append(key);
     return s;
 }
 
 namespace {
 std::string compose(const std::string& detail, const SourceLocation& where) {
-    return where.empty() ? detail : where.str() + ": " + detail;
+    return where.empty() ? detail : where.str().append(": ").append(detail);
 }
 } // namespace
 
