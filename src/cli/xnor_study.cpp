@@ -207,8 +207,6 @@ std::string xnor_table(const config::StudySpec& study, const XnorStudyResult& r)
                       b.i_mtj_plus * 1e6, b.i_mtj_minus * 1e6);
         s += line;
     }
-    for (const auto& w : r.warnings)
-        s += "warning: " + w + "\n";
     return s;
 }
 
