@@ -19,6 +19,7 @@
 #include "spincim/core/error.hpp"
 #include "spincim/core/output_dir.hpp"
 
+#include "network_study.hpp"
 #include "runner.hpp"
 #include "xnor_study.hpp"
 
@@ -56,6 +57,11 @@ void require_file(const std::string& study) {
 int cmd_check(const std::string& file, const fs::path& models) {
     require_file(file);
     const auto study = config::load_study(file, models);
+    if (study.network) {
+        std::cout << file << ": study " << study.name << " is valid (network study, "
+                  << study.network->arrays.size() << " array configurations)\n";
+        return 0;
+    }
     const auto net = config::build_netlist(study);
     (void)net.to_spice(); // runs the netlist-wide checks
     std::cout << file << ": study " << study.name << " is valid (" << net.elements().size()
@@ -91,6 +97,15 @@ int cmd_run(const std::string& file, const std::string& outdir, const fs::path& 
     require_file(file);
     // Everything that can be wrong with the input is found before anything is written.
     const auto study = config::load_study(file, models);
+    if (study.network) {
+        OutputDir out(outdir);
+        std::string table;
+        const auto j = cli::run_network(study, out, table);
+        out.write("results.json", j.dump(2) + "\n");
+        out.commit();
+        std::cout << table << "results: " << out.target().string() << "\n";
+        return 0;
+    }
     (void)config::build_netlist(study).to_spice();
     OutputDir out(outdir);
     spice::SessionOptions options;

@@ -491,6 +491,89 @@ XnorRowStudySpec read_xnor_row(const Value& v) {
     return x;
 }
 
+// A file named in the study: relative paths are taken from the study file's folder; the file
+// must exist.
+std::string existing_file(const Value& v, const std::filesystem::path& base) {
+    const std::filesystem::path p = std::filesystem::path(v.text());
+    const std::filesystem::path full = p.is_absolute() ? p : base / p;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(full, ec))
+        v.fail("no such file: " + full.string());
+    return full.string();
+}
+
+network::NetworkStudySpec read_network(const Value& v, const std::filesystem::path& study_dir,
+                                       const std::filesystem::path& models_root,
+                                       const std::string& name, std::uint64_t seed) {
+    Map m = v.map();
+    network::NetworkStudySpec n;
+    n.name = name;
+    n.seed = seed;
+    constexpr std::array<std::string_view, 2> datasets{"digits", "mnist"};
+    n.dataset = m.choice_or("dataset", datasets, "digits");
+    if (n.dataset == "digits") {
+        if (auto f = m.optional("digits_csv")) {
+            n.digits_csv = existing_file(*f, study_dir);
+        } else {
+            // The built-in data set shipped with spincim (netlists/data/README.md).
+            n.digits_csv =
+                (models_root.parent_path() / "netlists" / "data" / "digits8x8.csv").string();
+            if (!std::filesystem::is_regular_file(n.digits_csv))
+                m.value().fail("the built-in digits data set is not at " + n.digits_csv +
+                               "; give digits_csv");
+        }
+    } else {
+        Map mn = m.required("mnist").map();
+        n.mnist_train_images = existing_file(mn.required("train_images"), study_dir);
+        n.mnist_train_labels = existing_file(mn.required("train_labels"), study_dir);
+        n.mnist_test_images = existing_file(mn.required("test_images"), study_dir);
+        n.mnist_test_labels = existing_file(mn.required("test_labels"), study_dir);
+        mn.finish();
+    }
+    n.max_train = static_cast<std::size_t>(m.integer_or("max_train", 0, 0, 100000000));
+    n.max_test = static_cast<std::size_t>(m.integer_or("max_test", 0, 0, 100000000));
+    if (auto h = m.optional("hidden")) {
+        n.hidden.clear();
+        for (const auto& item : h->items())
+            n.hidden.push_back(static_cast<int>(item.integer(1, 65536)));
+        if (n.hidden.empty())
+            h->fail("give at least one hidden layer width");
+    } else {
+        v.context()->resolved["network"]["hidden"] = n.hidden;
+    }
+    n.train.epochs = static_cast<int>(m.integer_or("epochs", n.train.epochs, 1, 10000));
+    n.train.batch_size =
+        static_cast<int>(m.integer_or("batch_size", n.train.batch_size, 1, 100000));
+    n.train.learning_rate = m.positive_or("learning_rate", n.train.learning_rate);
+    n.train.seed = seed;
+    n.float_reference = m.boolean_or("float_reference", n.float_reference);
+    n.compare_flat_aer = m.boolean_or("compare_flat_aer", n.compare_flat_aer);
+    n.repeats = static_cast<int>(m.integer_or("repeats", n.repeats, 1, 100000));
+    n.threads = static_cast<int>(m.integer_or("threads", 0, 0, 1024));
+    n.access_time_s = m.positive_or("access_time", n.access_time_s);
+    const Value arrays = m.required("arrays");
+    for (const auto& av : arrays.items()) {
+        Map a = av.map();
+        network::ArrayCase c;
+        c.n_columns = static_cast<int>(a.required("n").integer(1, 65536));
+        c.m_rows = static_cast<int>(a.integer_or("m", 0, 0, 65536));
+        c.boost = a.boolean_or("boost", false);
+        c.access_width = a.positive_or("access_width", c.access_width);
+        if (auto l = a.optional("label"))
+            c.label = l->identifier();
+        if (auto f = a.optional("crer"))
+            c.crer_csv = existing_file(*f, study_dir);
+        if (auto e = a.optional("energy_per_accumulation"))
+            c.energy_per_accumulation_j = e->positive();
+        a.finish();
+        n.arrays.push_back(std::move(c));
+    }
+    if (n.arrays.empty())
+        arrays.fail("give at least one array configuration");
+    m.finish();
+    return n;
+}
+
 StudySpec parse_root(const Value& root, const std::filesystem::path& models_root) {
     StudySpec spec;
     spec.file = root.file();
@@ -507,17 +590,23 @@ StudySpec parse_root(const Value& root, const std::filesystem::path& models_root
             spec.simulation.max_points = p->number_in(10.0, netlist::kMaxAnalysisPoints);
         sm.finish();
     }
-    constexpr std::array<std::string_view, 2> kinds{"circuit", "xnor_row"};
-    if (top.one_of(kinds) == 1) {
-        spec.xnor_row = read_xnor_row(top.required("xnor_row"));
+    constexpr std::array<std::string_view, 3> kinds{"circuit", "xnor_row", "network"};
+    const std::size_t kind = top.one_of(kinds);
+    if (kind != 0) {
+        if (kind == 1)
+            spec.xnor_row = read_xnor_row(top.required("xnor_row"));
+        else
+            spec.network = read_network(top.required("network"),
+                                        std::filesystem::absolute(spec.file).parent_path(),
+                                        models_root, spec.name, spec.seed);
         for (const char* key : {"analysis", "measure", "output"})
             if (auto v = top.optional(key))
-                v->fail(std::string(
-                            "an xnor_row study sets its own analysis and measurements; remove '") +
-                        key + "'");
+                v->fail("a " + std::string(kinds[kind]) +
+                        " study sets its own analysis and measurements; remove '" + key + "'");
         top.finish();
         spec.resolved = root.context()->resolved;
-        (void)build_netlist(spec); // validates the electrical parameters
+        if (spec.xnor_row)
+            (void)build_netlist(spec); // validates the electrical parameters
         return spec;
     }
     spec.circuit = read_circuit(top.required("circuit"), models_root);
@@ -562,6 +651,9 @@ netlist::Netlist xnor_point_netlist(const StudySpec& study, std::size_t n, std::
 }
 
 netlist::Netlist build_netlist(const StudySpec& study) {
+    if (study.network)
+        throw InputError("a network study simulates no netlist (it consumes CRER tables)",
+                         SourceLocation{study.file, 0, 0, "network"});
     if (study.xnor_row) {
         const std::size_t n = study.xnor_row->sizes.front();
         return xnor_point_netlist(study, n, n / 2, 0);
@@ -676,6 +768,18 @@ std::string study_reference() {
     cmos: cmos65               cmos65 | cmos45;   mtj: stt_bnn_table1 | dmtj_smtj_table1
     single_bitcell: true       also the N = 1 cell of seed 001 Fig. 3
     read_current_limit: 50u    warn when an MTJ read current exceeds it (seed 001 Table I)
+
+  network:                     BNN on STT-BNN sub-arrays (seed 001 Secs. V-VI), instead of circuit:
+    dataset: digits            digits (built in) | mnist (mnist: {train_images, train_labels,
+                               test_images, test_labels}: IDX files); digits_csv: FILE
+    hidden: [1024, 1024]       hidden layer widths; epochs (20), batch_size (16), learning_rate
+    max_train: 0  max_test: 0  limit the samples (0 = all)
+    float_reference: true      also train a float MLP of the same shape
+    repeats: 10                injection seeds per configuration; compare_flat_aer: true
+    access_time: 10n           array access time (TOPS/W); threads: 0 (all cores)
+    arrays:                    list of {n, m (0 = square), label, boost, access_width,
+                               crer: FILE.csv (from a sweep; none = ideal),
+                               energy_per_accumulation}
 
 Signals are v(NODE) for node voltages and i(VSOURCE) for voltage-source branch currents.
 )";

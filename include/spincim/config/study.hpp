@@ -26,6 +26,7 @@
 #include "spincim/circuits/basic.hpp"
 #include "spincim/circuits/xnor_row.hpp"
 #include "spincim/netlist/netlist.hpp"
+#include "spincim/network/study.hpp"
 
 namespace spincim::config {
 
@@ -70,6 +71,9 @@ struct StudySpec {
     std::string description;
     CircuitSpec circuit;
     std::optional<XnorRowStudySpec> xnor_row; // set instead of circuit/analysis/measure/output
+    // A network study (seed 001 Secs. V–VI): BNN accuracy on STT-BNN sub-arrays with errors
+    // injected from CRER tables; set instead of circuit/analysis/measure/output.
+    std::optional<network::NetworkStudySpec> network;
     netlist::Analysis analysis;
     SourceLocation analysis_where;
     std::vector<analysis::MeasureSpec> measures;
