@@ -26,7 +26,7 @@
 #include "spincim/network/crossbar_solver.hpp"
 #include "spincim/spice/session.hpp"
 
-#include "crossbar_convert.hpp"
+#include "spincim/program/crossbar_mapping.hpp"
 
 namespace {
 
@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
     double ratio_128 = 0.0;
     for (const std::size_t side : {std::size_t{64}, std::size_t{128}}) {
         const circuits::CrossbarSpec spec = make_spec(side, circuits::CrossbarDeviceModel::linear);
-        const network::CrossbarCircuit circuit = crossbar_test::to_circuit(spec);
+        const network::CrossbarCircuit circuit = program::to_circuit(spec);
         const NativeRun native = run_native(circuit, repeat);
         const std::string label = std::to_string(side) + "x" + std::to_string(side);
         if (static_cast<int>(side) > ngspice_max) {
@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
         const std::string label = std::to_string(side) + "x" + std::to_string(side);
         const auto start = Clock::now();
         const circuits::CrossbarSpec spec = make_spec(side, circuits::CrossbarDeviceModel::linear);
-        const network::CrossbarCircuit circuit = crossbar_test::to_circuit(spec);
+        const network::CrossbarCircuit circuit = program::to_circuit(spec);
         std::printf("\nbuilding the %s description: %.3f s\n", label.c_str(), since(start));
         const NativeRun lin = run_native(circuit, 1);
         t_large = lin.seconds;

@@ -109,6 +109,21 @@ CrossbarDevice crossbar_device_preset(double diameter) {
                      where);
 }
 
+models::MtjParams crossbar_seed003_magnetics() {
+    models::MtjParams p = models::stt_bnn_table1();
+    // Delta = mu0 ms hk A t_fl / (2 kB T) = 40 for d = 30 nm (A = 7.07e-16 m^2) at 300 K.
+    p.hk = 2.487e5;
+    // Equal switching voltages for both polarities at 1.5 V (Fig. 2(c)): the P->AP / AP->P
+    // critical-current ratio (1 + eta^2) / (1 - eta^2) must equal G_P / G_AP(1.5 V) = 1.64 for
+    // TMR 100 % and v_h = 2 V, so eta^2 = 0.64 / 2.64.
+    p.eta = 0.492;
+    // Thermally activated switching in t = 1 ms (models/mtj_stt.sub Eq. (6)) needs
+    // I / Ic0 = 1 - ln(t / tau0) / Delta = 0.655; with I_AP(1.5 V) = 1.5 V x 8.54 uS = 12.8 uA,
+    // Ic0(AP->P) = 19.6 uA, which Eq. (4) gives for alpha = 0.0063.
+    p.alpha = 0.0063;
+    return p;
+}
+
 double line_segment_resistance(double sheet_resistance, double pitch, double width) {
     check_nonneg("sheet_resistance", sheet_resistance);
     check_positive("pitch", pitch);
@@ -231,7 +246,7 @@ netlist::Netlist crossbar(const CrossbarSpec& spec) {
                 std::vector<InstanceParam> params;
                 params.push_back(
                     {"state0", dev.states[k] == models::MtjState::antiparallel ? 1.0 : 0.0});
-                params.push_back({"dyn", 0.0});
+                params.push_back({"dyn", spec.dynamic ? 1.0 : 0.0});
                 for (const auto& [name, value] : models::mtj_param_list(mp)) {
                     params.push_back({name, value});
                 }

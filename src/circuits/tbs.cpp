@@ -62,6 +62,17 @@ void check_tbs_spec(const TbsSpec& spec) {
         bad("delay_stages", "must be in [1, 400], got " + std::to_string(spec.delay_stages));
     }
     check_range("delay_stage_load", spec.delay_stage_load, 0.0, 1e-11);
+    if (spec.trim_bits > 12) {
+        bad("trim_bits", "must be in [0, 12], got " + std::to_string(spec.trim_bits));
+    }
+    if (spec.trim_bits > 0) {
+        check_range("trim_unit_cap", spec.trim_unit_cap, 1e-18, 1e-12);
+    }
+    if (spec.trim_code >= (std::uint32_t{1} << spec.trim_bits)) {
+        bad("trim_code",
+            "must be below 2^trim_bits = " + std::to_string(std::uint32_t{1} << spec.trim_bits) +
+                ", got " + std::to_string(spec.trim_code));
+    }
     check_range("t_edge", spec.t_edge, 1e-13, 1e-8);
     check_range("t_start", spec.t_start, 2.0 * spec.t_edge, 1e-3);
     if (spec.t_eval != 0.0) {
@@ -151,6 +162,24 @@ void add_tbs(netlist::Netlist& net, const TbsSpec& spec, const Node& input) {
         add_inverter(net, idx("sa_db", k), inner, tap, "sa_vref", logic);
         net.add_probe(idx("v_sa_tap", k), Probe::voltage(tap));
         previous = tap;
+    }
+    // Fine-trim stage: the same inverter pair with a binary-weighted capacitor bank on its inner
+    // node (see TbsSpec::trim_bits); its delay grows linearly with the selected capacitance.
+    if (spec.trim_bits > 0) {
+        add_inverter(net, "sa_dta", previous, "sa_dtx", "sa_vref", logic);
+        for (std::size_t b = 0; b < spec.trim_bits; ++b) {
+            if ((spec.trim_code >> b) & 1U) {
+                net.add(
+                    netlist::Capacitor{.name = idx("sa_dtc", b),
+                                       .pos = "sa_dtx",
+                                       .neg = gnd,
+                                       .capacitance = spec.trim_unit_cap *
+                                                      static_cast<double>(std::uint32_t{1} << b)});
+            }
+        }
+        add_inverter(net, "sa_dtb", "sa_dtx", "sa_trim", "sa_vref", logic);
+        net.add_probe("v_sa_trim", Probe::voltage("sa_trim"));
+        previous = "sa_trim";
     }
     const Node ref = previous;
 

@@ -3,6 +3,7 @@
 //   spincim check   STUDY.yaml                 validate only; exit 0 or 2
 //   spincim netlist STUDY.yaml -o OUT.cir      write the netlist that `run` would simulate
 //   spincim run     STUDY.yaml -o OUTDIR       one simulation: results.json + CSV tables
+//   spincim sweep   STUDY.yaml -o OUTDIR [--workers N] [--resume]   Monte Carlo sweep
 //   spincim help [COMMAND]
 //
 // Exit codes: 0 success, 2 bad input, 3 simulation failed, 1 internal error.
@@ -19,8 +20,10 @@
 #include "spincim/core/error.hpp"
 #include "spincim/core/output_dir.hpp"
 
+#include "crossbar_study.hpp"
 #include "network_study.hpp"
 #include "runner.hpp"
+#include "sweep_study.hpp"
 #include "xnor_study.hpp"
 
 #ifndef SPINCIM_VERSION
@@ -57,9 +60,21 @@ void require_file(const std::string& study) {
 int cmd_check(const std::string& file, const fs::path& models) {
     require_file(file);
     const auto study = config::load_study(file, models);
+    if (study.monte_carlo) {
+        std::size_t cases = study.monte_carlo->cases.size();
+        std::cout << file << ": study " << study.name << " is valid (monte_carlo study, " << cases
+                  << (cases == 1 ? " case" : " cases") << "; run it with `spincim sweep`)\n";
+        return 0;
+    }
     if (study.network) {
         std::cout << file << ": study " << study.name << " is valid (network study, "
                   << study.network->arrays.size() << " array configurations)\n";
+        return 0;
+    }
+    if (study.crossbar) {
+        std::cout << file << ": study " << study.name << " is valid (crossbar study, "
+                  << study.crossbar->solutions << " solutions, " << study.crossbar->diameters.size()
+                  << " diameters)\n";
         return 0;
     }
     const auto net = config::build_netlist(study);
@@ -97,10 +112,25 @@ int cmd_run(const std::string& file, const std::string& outdir, const fs::path& 
     require_file(file);
     // Everything that can be wrong with the input is found before anything is written.
     const auto study = config::load_study(file, models);
+    if (study.monte_carlo)
+        throw InputError("a monte_carlo study runs many samples: use `spincim sweep " + file +
+                             " -o " + outdir + "`",
+                         SourceLocation{file, 0, 0, "monte_carlo"});
     if (study.network) {
         OutputDir out(outdir);
         std::string table;
         const auto j = cli::run_network(study, out, table);
+        out.write("results.json", j.dump(2) + "\n");
+        out.commit();
+        std::cout << table << "results: " << out.target().string() << "\n";
+        return 0;
+    }
+    if (study.crossbar) {
+        OutputDir out(outdir);
+        std::string table;
+        const cli::CrossbarStudyMeta meta{study.name, study.file, study.description, study.seed,
+                                          study.resolved};
+        const auto j = cli::run_crossbar(meta, *study.crossbar, out, table);
         out.write("results.json", j.dump(2) + "\n");
         out.commit();
         std::cout << table << "results: " << out.target().string() << "\n";
@@ -170,6 +200,29 @@ int main(int argc, char** argv) {
         ->required();
     run->footer("\n" + config::study_reference());
 
+    cli::SweepCommand sweep_cmd;
+    auto* sweep = app.add_subcommand(
+        "sweep", "Run a Monte Carlo study over worker processes (resumable with --resume)");
+    sweep->add_option("study", study, "study file (YAML) with a monte_carlo section")->required();
+    sweep
+        ->add_option("-o,--output", out,
+                     "output directory (journal.tsv, samples.csv, crer_*.csv, aer.csv, "
+                     "results.json)")
+        ->required();
+    sweep->add_option("-w,--workers", sweep_cmd.workers, "worker processes (default: one per core)")
+        ->check(CLI::Range(0, 1024));
+    sweep->add_flag("--resume", sweep_cmd.resume,
+                    "continue the sweep in OUTDIR: run only the samples its journal lacks");
+    bool no_progress = false;
+    sweep->add_flag("--no-progress", no_progress, "no progress bar on standard error");
+
+    // The worker processes of a sweep (not for users: the supervisor starts them).
+    std::string worker_hash;
+    auto* worker = app.add_subcommand("sweep-worker", "");
+    worker->group("");
+    worker->add_option("study", study)->required();
+    worker->add_option("--hash", worker_hash)->required();
+
     std::string topic;
     auto* help = app.add_subcommand("help", "Show help for spincim or one command");
     help->add_option("command", topic, "command to describe");
@@ -190,6 +243,18 @@ int main(int argc, char** argv) {
             return cmd_netlist(study, out, models);
         if (*run)
             return cmd_run(study, out, models);
+        if (*sweep) {
+            require_file(study);
+            const auto spec = config::load_study(study, models);
+            sweep_cmd.study_file = study;
+            sweep_cmd.outdir = out;
+            sweep_cmd.progress = !no_progress;
+            return cli::run_sweep(spec, sweep_cmd, std::cout);
+        }
+        if (*worker) {
+            require_file(study);
+            return cli::run_sweep_worker(config::load_study(study, models), worker_hash);
+        }
         if (topic.empty()) {
             std::cout << app.help();
             return 0;
@@ -200,7 +265,7 @@ int main(int argc, char** argv) {
                 return 0;
             }
         std::cerr << "spincim: no command '" << topic
-                  << "' (commands: check, netlist, run, help)\n";
+                  << "' (commands: check, netlist, run, sweep, help)\n";
         return static_cast<int>(ExitCode::bad_input);
     } catch (const InputError& e) {
         std::cerr << "spincim: error: " << e.what() << "\n";

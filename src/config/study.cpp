@@ -470,23 +470,7 @@ XnorRowStudySpec read_xnor_row(const Value& v) {
     x.samples = static_cast<std::size_t>(m.integer_or("samples", 1, 1, 10000));
     x.single_bitcell = m.boolean_or("single_bitcell", true);
     x.read_current_limit = m.positive_or("read_current_limit", x.read_current_limit);
-    auto& r = x.row;
-    r.v_bl = m.positive_or("v_bl", r.v_bl);
-    r.v_wl = m.positive_or("v_wl", r.v_wl);
-    r.access_width_factor = m.positive_or("access_width", r.access_width_factor);
-    r.access_length_factor = m.positive_or("access_length", r.access_length_factor);
-    r.driver_width_factor = m.positive_or("driver_width", r.driver_width_factor);
-    r.c_sl = m.positive_or("c_sl", r.c_sl);
-    constexpr std::array<std::string_view, 2> drivers{"transmission_gate", "ideal"};
-    r.driver = m.choice_or("driver", drivers, "transmission_gate") == "ideal"
-                   ? circuits::BlDriver::ideal
-                   : circuits::BlDriver::transmission_gate;
-    constexpr std::array<std::string_view, 2> cards{"cmos65", "cmos45"};
-    r.cmos = m.choice_or("cmos", cards, "cmos65");
-    constexpr std::array<std::string_view, 2> presets{"stt_bnn_table1", "dmtj_smtj_table1"};
-    r.mtj = m.choice_or("mtj", presets, "stt_bnn_table1") == "stt_bnn_table1"
-                ? models::stt_bnn_table1()
-                : models::dmtj_smtj_table1();
+    read_row_electrical(m, x.row);
     m.finish();
     return x;
 }
@@ -509,8 +493,23 @@ network::NetworkStudySpec read_network(const Value& v, const std::filesystem::pa
     network::NetworkStudySpec n;
     n.name = name;
     n.seed = seed;
+    // A data file's own error keeps the file's location (byte offset, line) and names the study
+    // key that pointed at it.
+    const auto named_by = [](const Value& key, auto&& check) -> decltype(check()) {
+        try {
+            return check();
+        } catch (const InputError& e) {
+            throw InputError(std::string(e.detail())
+                                 .append(" (file given at ")
+                                 .append(key.where().str())
+                                 .append(")"),
+                             e.where());
+        }
+    };
     constexpr std::array<std::string_view, 2> datasets{"digits", "mnist"};
     n.dataset = m.choice_or("dataset", datasets, "digits");
+    int n_features = network::digits_features;
+    const int n_classes = network::digits_classes; // MNIST has the same ten digit classes
     if (n.dataset == "digits") {
         if (auto f = m.optional("digits_csv")) {
             n.digits_csv = existing_file(*f, study_dir);
@@ -524,15 +523,41 @@ network::NetworkStudySpec read_network(const Value& v, const std::filesystem::pa
         }
     } else {
         Map mn = m.required("mnist").map();
-        n.mnist_train_images = existing_file(mn.required("train_images"), study_dir);
+        const Value train_images = mn.required("train_images");
+        const Value test_images = mn.required("test_images");
+        n.mnist_train_images = existing_file(train_images, study_dir);
         n.mnist_train_labels = existing_file(mn.required("train_labels"), study_dir);
-        n.mnist_test_images = existing_file(mn.required("test_images"), study_dir);
+        n.mnist_test_images = existing_file(test_images, study_dir);
         n.mnist_test_labels = existing_file(mn.required("test_labels"), study_dir);
         mn.finish();
+        // Headers, sizes and labels are checked now, so that `check` finds a bad IDX file.
+        const auto train = named_by(train_images, [&] {
+            return network::check_mnist_idx(n.mnist_train_images, n.mnist_train_labels);
+        });
+        const auto test = named_by(test_images, [&] {
+            return network::check_mnist_idx(n.mnist_test_images, n.mnist_test_labels);
+        });
+        if (test.rows != train.rows || test.cols != train.cols)
+            test_images.fail("the test images are " + std::to_string(test.rows) + "x" +
+                             std::to_string(test.cols) + " pixels but the training images " +
+                             std::to_string(train.rows) + "x" + std::to_string(train.cols));
+        n_features = static_cast<int>(train.rows * train.cols);
+    }
+    // A trained model to evaluate instead of training one (bnn_model.hpp text format).
+    std::optional<network::BnnModel> model;
+    std::optional<Value> model_key = m.optional("model");
+    if (model_key) {
+        n.model_file = existing_file(*model_key, study_dir);
+        model = named_by(*model_key, [&] { return network::load_model(n.model_file); });
     }
     n.max_train = static_cast<std::size_t>(m.integer_or("max_train", 0, 0, 100000000));
     n.max_test = static_cast<std::size_t>(m.integer_or("max_test", 0, 0, 100000000));
-    if (auto h = m.optional("hidden")) {
+    if (auto h = m.optional("hidden"); h && model) {
+        h->fail("the model file fixes the hidden layer widths; remove 'hidden'");
+    } else if (model) {
+        n.hidden = network::hidden_widths(*model);
+        v.context()->resolved["network"]["hidden"] = n.hidden;
+    } else if (h) {
         n.hidden.clear();
         for (const auto& item : h->items())
             n.hidden.push_back(static_cast<int>(item.integer(1, 65536)));
@@ -570,6 +595,9 @@ network::NetworkStudySpec read_network(const Value& v, const std::filesystem::pa
     }
     if (n.arrays.empty())
         arrays.fail("give at least one array configuration");
+    if (model)
+        named_by(*model_key,
+                 [&] { network::check_model_fits(*model, n_features, n_classes, n.arrays); });
     m.finish();
     return n;
 }
@@ -590,11 +618,18 @@ StudySpec parse_root(const Value& root, const std::filesystem::path& models_root
             spec.simulation.max_points = p->number_in(10.0, netlist::kMaxAnalysisPoints);
         sm.finish();
     }
-    constexpr std::array<std::string_view, 3> kinds{"circuit", "xnor_row", "network"};
+    constexpr std::array<std::string_view, 5> kinds{"circuit", "xnor_row", "network", "monte_carlo",
+                                                    "crossbar"};
     const std::size_t kind = top.one_of(kinds);
     if (kind != 0) {
         if (kind == 1)
             spec.xnor_row = read_xnor_row(top.required("xnor_row"));
+        else if (kind == 3)
+            spec.monte_carlo = read_monte_carlo(top.required("monte_carlo"));
+        else if (kind == 4)
+            spec.crossbar = read_crossbar_study(top.required("crossbar"),
+                                                std::filesystem::absolute(spec.file).parent_path(),
+                                                models_root);
         else
             spec.network = read_network(top.required("network"),
                                         std::filesystem::absolute(spec.file).parent_path(),
@@ -654,6 +689,13 @@ netlist::Netlist build_netlist(const StudySpec& study) {
     if (study.network)
         throw InputError("a network study simulates no netlist (it consumes CRER tables)",
                          SourceLocation{study.file, 0, 0, "network"});
+    if (study.monte_carlo)
+        throw InputError("a monte_carlo study simulates one netlist per sample: run it with "
+                         "`spincim sweep`",
+                         SourceLocation{study.file, 0, 0, "monte_carlo"});
+    if (study.crossbar)
+        throw InputError("a crossbar study simulates no netlist (it uses the native solver)",
+                         SourceLocation{study.file, 0, 0, "crossbar"});
     if (study.xnor_row) {
         const std::size_t n = study.xnor_row->sizes.front();
         return xnor_point_netlist(study, n, n / 2, 0);
@@ -770,8 +812,16 @@ std::string study_reference() {
     read_current_limit: 50u    warn when an MTJ read current exceeds it (seed 001 Table I)
 
   network:                     BNN on STT-BNN sub-arrays (seed 001 Secs. V-VI), instead of circuit:
-    dataset: digits            digits (built in) | mnist (mnist: {train_images, train_labels,
-                               test_images, test_labels}: IDX files); digits_csv: FILE
+    dataset: digits            digits (built in; digits_csv: FILE) | mnist, then
+    mnist:                     IDX files (paths relative to the study file), checked by `check`:
+      train_images: F          magic 0x00000803, count, rows, cols, then count*rows*cols bytes
+      train_labels: F          magic 0x00000801, count, then count labels 0..9
+      test_images: F           same image size as the training images
+      test_labels: F
+    model: FILE                evaluate this BNN (bnn_model.hpp text format, e.g. models/bnn_N64.txt
+                               of a run) instead of training: its K must match the data (64 for
+                               digits, rows*cols for mnist), its last J the 10 classes, its
+                               partition 1..N of every array; hidden then comes from the file
     hidden: [1024, 1024]       hidden layer widths; epochs (20), batch_size (16), learning_rate
     max_train: 0  max_test: 0  limit the samples (0 = all)
     float_reference: true      also train a float MLP of the same shape
@@ -780,7 +830,10 @@ std::string study_reference() {
     arrays:                    list of {n, m (0 = square), label, boost, access_width,
                                crer: FILE.csv (from a sweep; none = ideal),
                                energy_per_accumulation}
-
+)" + monte_carlo_reference() +
+           R"(
+)" + crossbar_study_reference() +
+           R"(
 Signals are v(NODE) for node voltages and i(VSOURCE) for voltage-source branch currents.
 )";
 }

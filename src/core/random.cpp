@@ -33,6 +33,27 @@ std::uint64_t RandomStream::next() noexcept {
     return mix64(state_);
 }
 
+void RandomStream::fill(std::span<std::uint64_t> out) noexcept {
+    // SplitMix64's i-th output depends only on state + i·gamma, so the values are independent of
+    // each other and the loop is bounded by the mixer's throughput rather than its latency.
+    constexpr std::uint64_t gamma = 0x9e3779b97f4a7c15ULL;
+    std::uint64_t s = state_;
+    std::size_t i = 0;
+    const std::size_t n = out.size();
+    for (; i + 4 <= n; i += 4) {
+        out[i] = mix64(s + gamma);
+        out[i + 1] = mix64(s + 2 * gamma);
+        out[i + 2] = mix64(s + 3 * gamma);
+        out[i + 3] = mix64(s + 4 * gamma);
+        s += 4 * gamma;
+    }
+    for (; i < n; ++i) {
+        s += gamma;
+        out[i] = mix64(s);
+    }
+    state_ = s;
+}
+
 double RandomStream::uniform() noexcept {
     return static_cast<double>(next() >> 11) * 0x1.0p-53;
 }

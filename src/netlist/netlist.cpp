@@ -70,6 +70,18 @@ void Scope::add_element(Element element) {
     elements_.push_back(std::move(element));
 }
 
+void Scope::replace_element(std::size_t index, Element element) {
+    if (index >= elements_.size())
+        throw InputError("element index " + std::to_string(index) + " is out of range in " +
+                         description_ + " (" + std::to_string(elements_.size()) + " elements)");
+    if (!iequals(name_of(element), name_of(elements_[index])))
+        throw InputError("element '" + spice_name(element) + "' cannot replace element '" +
+                         spice_name(elements_[index]) + "' in " + description_ +
+                         ": a replacement keeps the name");
+    detail::check_element(element);
+    elements_[index] = std::move(element);
+}
+
 // ---- Subckt ---------------------------------------------------------------------------------
 
 Subckt::Subckt(std::string name, std::vector<Node> ports, std::vector<Param> params)

@@ -278,7 +278,9 @@ public:
         int v = 0;
         const auto [ptr, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), v);
         if (ec != std::errc{} || ptr != t.text.data() + t.text.size()) {
-            fail("`" + std::string(t.text) + "` is not an integer", t.column, key);
+            // Built with append(): GCC 12 at -O3 warns falsely (-Wrestrict, GCC PR 105329) on
+            // `"literal" + std::string`.
+            fail(std::string("`").append(t.text).append("` is not an integer"), t.column, key);
         }
         return v;
     }
@@ -291,12 +293,17 @@ public:
         }
         const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
         if (ec != std::errc{} || ptr != s.data() + s.size() || !std::isfinite(v)) {
-            fail("`" + std::string(t.text) + "` is not a finite number", t.column, key);
+            // Built with append(): GCC 12 at -O3 warns falsely (-Wrestrict, GCC PR 105329) on
+            // `"literal" + std::string`.
+            fail(std::string("`").append(t.text).append("` is not a finite number"), t.column, key);
         }
         return v;
     }
 
     [[nodiscard]] const std::string& path() const { return path_; }
+    [[nodiscard]] SourceLocation at(const Token& t, const std::string& key) const {
+        return SourceLocation{path_, lineno_, t.column, key};
+    }
 
 private:
     std::string path_;
@@ -328,6 +335,7 @@ BnnModel load_model(const std::string& path) {
         }
         rd.expect_count(t, 2, "`partition P`");
         model.partition = rd.to_int(t[1], "partition");
+        model.partition_source = rd.at(t[1], "partition");
         if (model.partition < 0) {
             rd.fail("partition width must be ≥ 0", t[1].column, "partition");
         }
@@ -384,6 +392,8 @@ BnnModel load_model(const std::string& path) {
                     t[4].column, lkey);
         }
         layer.w.resize(j, k);
+        layer.k_source = rd.at(t[2], lkey + " K");
+        layer.j_source = rd.at(t[3], lkey + " J");
         for (int r = 0; r < j; ++r) {
             const std::string wkey = lkey + " weights row " + std::to_string(r + 1);
             const auto wt = rd.next(wkey);

@@ -134,8 +134,9 @@ CrerTable read_crer_csv(const std::string& path) {
             bad(0, "expected k = " + std::to_string(expected_k) +
                        " (one row per popcount 0..N, in increasing order)");
         }
-        if (v[1] < 1.0 || v[1] != std::floor(v[1])) {
-            bad(1, "n_samples must be a positive integer");
+        if (v[1] < 0.0 || v[1] != std::floor(v[1])) {
+            bad(1, "n_samples must be a non-negative integer (0 marks an unsampled row whose rer "
+                   "is a bound)");
         }
         if (v[3] < 0.0) {
             bad(3, "a standard deviation cannot be negative");

@@ -1,5 +1,6 @@
 #include "spincim/network/dataset.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>
@@ -43,7 +44,7 @@ Dataset load_digits_csv(const std::string& path) {
     if (!in) {
         throw InputError("cannot open the digits data file", SourceLocation{path, 0, 0, {}});
     }
-    constexpr int n_pixels = 64;
+    constexpr int n_pixels = digits_features;
     std::string line;
     int lineno = 0;
     if (!std::getline(in, line)) {
@@ -147,11 +148,33 @@ std::string hex32(std::uint32_t v) {
 
 } // namespace
 
-Dataset load_mnist_idx(const std::string& images_path, const std::string& labels_path,
-                       std::size_t max_samples) {
-    const auto img = read_all(images_path);
-    const auto lab = read_all(labels_path);
+namespace {
 
+// The first min(n, size) bytes of a file, and its size.
+std::vector<unsigned char> read_head(const std::string& path, std::size_t n, std::size_t& size) {
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) {
+        throw InputError("cannot open the IDX file", SourceLocation{path, 0, 0, {}});
+    }
+    size = static_cast<std::size_t>(in.tellg());
+    in.seekg(0);
+    std::vector<unsigned char> head(std::min(n, size));
+    in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
+    if (!in) {
+        throw InputError("cannot read the IDX file", SourceLocation{path, 0, 0, {}});
+    }
+    return head;
+}
+
+constexpr std::size_t img_header = 16;
+constexpr std::size_t lab_header = 8;
+
+// Checks the image file's header (its first bytes `img`, file size `img_size`) and the whole
+// label file `lab`: magic numbers, dimensions, sizes against the announced counts, count match
+// and labels 0..9.
+IdxShape check_idx_pair(const std::vector<unsigned char>& img, std::size_t img_size,
+                        const std::vector<unsigned char>& lab, const std::string& images_path,
+                        const std::string& labels_path) {
     // Magic numbers: 0x00000803 = unsigned byte data, 3 dimensions; 0x00000801 = 1 dimension.
     const std::uint32_t img_magic = be32(img, 0, images_path, "magic number");
     if (img_magic != 0x00000803U) {
@@ -169,31 +192,30 @@ Dataset load_mnist_idx(const std::string& images_path, const std::string& labels
                              at_byte(0),
                          SourceLocation{labels_path, 0, 0, "magic number"});
     }
-    const std::size_t n_img = be32(img, 4, images_path, "image count");
-    const std::size_t rows = be32(img, 8, images_path, "row count");
-    const std::size_t cols = be32(img, 12, images_path, "column count");
+    IdxShape shape;
+    shape.count = be32(img, 4, images_path, "image count");
+    shape.rows = be32(img, 8, images_path, "row count");
+    shape.cols = be32(img, 12, images_path, "column count");
     const std::size_t n_lab = be32(lab, 4, labels_path, "label count");
-    if (rows == 0 || cols == 0 || rows * cols > (1U << 20U)) {
-        throw InputError("implausible image size " + std::to_string(rows) + "x" +
-                             std::to_string(cols) + at_byte(8),
+    if (shape.rows == 0 || shape.cols == 0 || shape.rows * shape.cols > (1U << 20U)) {
+        throw InputError("implausible image size " + std::to_string(shape.rows) + "x" +
+                             std::to_string(shape.cols) + at_byte(8),
                          SourceLocation{images_path, 0, 0, "row count"});
     }
-    if (n_img != n_lab) {
-        throw InputError("the image file holds " + std::to_string(n_img) +
+    if (shape.count != n_lab) {
+        throw InputError("the image file holds " + std::to_string(shape.count) +
                              " images but the label file " + labels_path + " holds " +
                              std::to_string(n_lab) + " labels" + at_byte(4),
                          SourceLocation{images_path, 0, 0, "image count"});
     }
-    constexpr std::size_t img_header = 16;
-    constexpr std::size_t lab_header = 8;
-    const std::size_t pixels = rows * cols;
-    if (img.size() < img_header + n_img * pixels) {
-        const std::size_t complete = (img.size() - img_header) / pixels;
-        throw InputError("truncated IDX image file: header announces " + std::to_string(n_img) +
-                             " images of " + std::to_string(pixels) + " bytes, image record " +
-                             std::to_string(complete) + " (0-based) is incomplete" +
-                             at_byte(img_header + complete * pixels) + ", file has " +
-                             std::to_string(img.size()) + " bytes",
+    const std::size_t pixels = shape.rows * shape.cols;
+    if (img_size < img_header + shape.count * pixels) {
+        const std::size_t complete = (img_size - img_header) / pixels;
+        throw InputError("truncated IDX image file: header announces " +
+                             std::to_string(shape.count) + " images of " + std::to_string(pixels) +
+                             " bytes, image record " + std::to_string(complete) +
+                             " (0-based) is incomplete" + at_byte(img_header + complete * pixels) +
+                             ", file has " + std::to_string(img_size) + " bytes",
                          SourceLocation{images_path, 0, 0, "record " + std::to_string(complete)});
     }
     if (lab.size() < lab_header + n_lab) {
@@ -203,6 +225,33 @@ Dataset load_mnist_idx(const std::string& images_path, const std::string& labels
                              " (0-based) is missing" + at_byte(lab.size()),
                          SourceLocation{labels_path, 0, 0, "record " + std::to_string(complete)});
     }
+    for (std::size_t s = 0; s < n_lab; ++s) {
+        const unsigned char label = lab[lab_header + s];
+        if (label > 9) {
+            throw InputError("label " + std::to_string(label) + " of record " + std::to_string(s) +
+                                 " is not a digit 0..9" + at_byte(lab_header + s),
+                             SourceLocation{labels_path, 0, 0, "record " + std::to_string(s)});
+        }
+    }
+    return shape;
+}
+
+} // namespace
+
+IdxShape check_mnist_idx(const std::string& images_path, const std::string& labels_path) {
+    std::size_t img_size = 0;
+    const auto img = read_head(images_path, img_header, img_size);
+    const auto lab = read_all(labels_path);
+    return check_idx_pair(img, img_size, lab, images_path, labels_path);
+}
+
+Dataset load_mnist_idx(const std::string& images_path, const std::string& labels_path,
+                       std::size_t max_samples) {
+    const auto img = read_all(images_path);
+    const auto lab = read_all(labels_path);
+    const IdxShape shape = check_idx_pair(img, img.size(), lab, images_path, labels_path);
+    const std::size_t n_img = shape.count;
+    const std::size_t pixels = shape.rows * shape.cols;
     const std::size_t n = max_samples == 0 ? n_img : std::min(n_img, max_samples);
     Dataset d;
     d.name = "mnist";
@@ -210,13 +259,7 @@ Dataset load_mnist_idx(const std::string& images_path, const std::string& labels
     d.x.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(pixels));
     d.y.resize(n);
     for (std::size_t s = 0; s < n; ++s) {
-        const unsigned char label = lab[lab_header + s];
-        if (label > 9) {
-            throw InputError("label " + std::to_string(label) + " of record " + std::to_string(s) +
-                                 " is not a digit 0..9" + at_byte(lab_header + s),
-                             SourceLocation{labels_path, 0, 0, "record " + std::to_string(s)});
-        }
-        d.y[s] = label;
+        d.y[s] = lab[lab_header + s];
         for (std::size_t p = 0; p < pixels; ++p) {
             d.x(static_cast<Eigen::Index>(s), static_cast<Eigen::Index>(p)) =
                 static_cast<float>(img[img_header + s * pixels + p]) / 255.0F;

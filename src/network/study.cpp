@@ -28,6 +28,12 @@ TrainTestSplit load_data(const NetworkStudySpec& spec) {
         data.train =
             load_mnist_idx(spec.mnist_train_images, spec.mnist_train_labels, spec.max_train);
         data.test = load_mnist_idx(spec.mnist_test_images, spec.mnist_test_labels, spec.max_test);
+        if (data.test.n_features() != data.train.n_features()) {
+            throw InputError("the test images have " + std::to_string(data.test.n_features()) +
+                                 " pixels but the training images " +
+                                 std::to_string(data.train.n_features()) + " (at byte offset 8)",
+                             SourceLocation{spec.mnist_test_images, 0, 0, "row count"});
+        }
         return data;
     } else {
         throw InputError("unknown data set `" + spec.dataset + "` (expected digits or mnist)",
@@ -64,6 +70,44 @@ std::string case_label(const ArrayCase& c) {
 
 } // namespace
 
+void check_model_fits(const BnnModel& model, int n_features, int n_classes,
+                      const std::vector<ArrayCase>& arrays) {
+    if (model.layers.empty()) {
+        throw InputError("the model has no layers", model.partition_source);
+    }
+    const BnnLayer& first = model.layers.front();
+    if (first.k() != n_features) {
+        throw InputError("wrong dimensions: layer 1 has K = " + std::to_string(first.k()) +
+                             " inputs but the data set has " + std::to_string(n_features) +
+                             " features",
+                         first.k_source);
+    }
+    const BnnLayer& last = model.layers.back();
+    if (last.j() != n_classes) {
+        throw InputError("wrong dimensions: the last layer has J = " + std::to_string(last.j()) +
+                             " outputs but the data set has " + std::to_string(n_classes) +
+                             " classes",
+                         last.j_source);
+    }
+    for (const ArrayCase& c : arrays) {
+        if (model.partition < 1 || model.partition > c.n_columns) {
+            throw InputError(
+                "the model is partitioned with width P = " + std::to_string(model.partition) +
+                    " but an array case has N = " + std::to_string(c.n_columns) +
+                    " columns: a model for the arrays needs P in 1.." + std::to_string(c.n_columns),
+                model.partition_source);
+        }
+    }
+}
+
+std::vector<int> hidden_widths(const BnnModel& model) {
+    std::vector<int> h;
+    for (std::size_t l = 0; l + 1 < model.layers.size(); ++l) {
+        h.push_back(model.layers[l].j());
+    }
+    return h;
+}
+
 NetworkStudyResult run_network_study(const NetworkStudySpec& spec) {
     if (spec.arrays.empty()) {
         throw InputError("a network study needs at least one array case",
@@ -95,14 +139,26 @@ NetworkStudyResult run_network_study(const NetworkStudySpec& spec) {
     std::sort(widths.begin(), widths.end());
     widths.erase(std::unique(widths.begin(), widths.end()), widths.end());
     std::vector<BnnModel> models(widths.size());
+    std::vector<int> hidden = spec.hidden;
+    if (!spec.model_file.empty()) {
+        // A given model replaces training: the same network on every array width.
+        const BnnModel given = load_model(spec.model_file);
+        check_model_fits(given, data.train.n_features(), data.train.n_classes, spec.arrays);
+        hidden = hidden_widths(given);
+        models.assign(widths.size(), given);
+    }
     FloatMlp mlp;
     {
         const int threads =
             spec.threads > 0 ? spec.threads
                              : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-        std::vector<std::size_t> jobs(widths.size() + (spec.float_reference ? 1 : 0));
-        for (std::size_t i = 0; i < jobs.size(); ++i) {
-            jobs[i] = i;
+        // Job i < widths.size() trains the BNN of width i (none with a given model), job
+        // widths.size() the float reference.
+        std::vector<std::size_t> jobs;
+        for (std::size_t i = 0; i < widths.size() + 1; ++i) {
+            if (i < widths.size() ? spec.model_file.empty() : spec.float_reference) {
+                jobs.push_back(i);
+            }
         }
         std::size_t next = 0;
         std::mutex m;
@@ -115,13 +171,13 @@ NetworkStudyResult run_network_study(const NetworkStudySpec& spec) {
                     if (next >= jobs.size() || error) {
                         return;
                     }
-                    job = next++;
+                    job = jobs[next++];
                 }
                 try {
                     if (job < widths.size()) {
-                        models[job] = train_bnn(data.train, spec.hidden, widths[job], spec.train);
+                        models[job] = train_bnn(data.train, hidden, widths[job], spec.train);
                     } else {
-                        mlp = train_float_mlp(data.train, spec.hidden, spec.train);
+                        mlp = train_float_mlp(data.train, hidden, spec.train);
                     }
                 } catch (...) {
                     std::lock_guard lock(m);
@@ -144,7 +200,7 @@ NetworkStudyResult run_network_study(const NetworkStudySpec& spec) {
         result.float_accuracy = accuracy(mlp.predict(data.test.x), data.test.y);
     }
     std::map<int, double> sw;
-    if (!spec.model_dir.empty()) {
+    if (!spec.model_dir.empty() && spec.model_file.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(spec.model_dir, ec);
         if (ec) {
@@ -155,7 +211,7 @@ NetworkStudyResult run_network_study(const NetworkStudySpec& spec) {
     for (std::size_t i = 0; i < widths.size(); ++i) {
         sw[widths[i]] = accuracy(predict_software(models[i], data.test.x), data.test.y);
         result.software_accuracy.emplace_back(widths[i], sw[widths[i]]);
-        if (!spec.model_dir.empty()) {
+        if (!spec.model_dir.empty() && spec.model_file.empty()) {
             save_model(models[i], spec.model_dir + "/bnn_N" + std::to_string(widths[i]) + ".txt");
         }
     }

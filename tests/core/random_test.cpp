@@ -1,4 +1,5 @@
 #include <cmath>
+#include <span>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -61,4 +62,32 @@ TEST_CASE("uniform and normal draws have the right moments") {
     CHECK(std::fabs(vz - 1.0) < 5 * std::sqrt(2.0 / n));
     // Kurtosis of a normal is 3 (its variance for n draws is 96/n).
     CHECK(std::fabs(sn4 / n - 3.0) < 5 * std::sqrt(96.0 / n));
+}
+
+TEST_CASE("fill() gives exactly the values of repeated next() and leaves the same state") {
+    // Lengths around the 4-word unrolling of fill(): remainders 0..3, empty and long spans.
+    for (const std::size_t n : {0U, 1U, 2U, 3U, 4U, 5U, 7U, 8U, 1000U, 1027U}) {
+        RandomStream bulk(99, n, "fill"), single(99, n, "fill");
+        std::vector<std::uint64_t> words(n, 0);
+        bulk.fill(words);
+        for (std::size_t i = 0; i < n; ++i) {
+            INFO("length " << n << ", value " << i);
+            REQUIRE(words[i] == single.next());
+        }
+        // The streams continue identically after the bulk call (state advanced by n steps).
+        CHECK(bulk.next() == single.next());
+        // A fill split in two parts is the same as one fill over the whole span.
+        RandomStream split(99, n, "fill"), whole(99, n, "fill");
+        std::vector<std::uint64_t> a(n + 6, 0), b(n + 6, 0);
+        split.fill(std::span<std::uint64_t>(a).first(n / 2 + 1));
+        split.fill(std::span<std::uint64_t>(a).subspan(n / 2 + 1));
+        whole.fill(b);
+        CHECK(a == b);
+    }
+    // The pinned first value of stream (0, 0) (see the regression pins above) through fill().
+    RandomStream s(0, 0);
+    std::uint64_t first[2] = {0, 0};
+    s.fill(first);
+    CHECK(first[0] == 0x37bdfb1dd486b7d3ULL);
+    CHECK(first[1] == 0xb83576483c14ab1aULL);
 }

@@ -13,9 +13,8 @@
 #include "spincim/circuits/crossbar.hpp"
 #include "spincim/core/random.hpp"
 #include "spincim/network/crossbar_solver.hpp"
+#include "spincim/program/crossbar_mapping.hpp"
 #include "spincim/spice/session.hpp"
-
-#include "crossbar_convert.hpp"
 
 using namespace spincim;
 using circuits::CrossbarDeviceModel;
@@ -70,7 +69,7 @@ Comparison compare(const CrossbarSpec& spec) {
     INFO(run.summary());
     REQUIRE(run.usable());
 
-    const network::CrossbarCircuit circuit = crossbar_test::to_circuit(spec);
+    const network::CrossbarCircuit circuit = program::to_circuit(spec);
     const network::CrossbarSolution native = network::solve_crossbar(circuit);
     network::CrossbarCircuit linear = circuit;
     linear.bias_dependent = false;

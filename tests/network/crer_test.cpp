@@ -47,6 +47,20 @@ TEST_CASE("CRER reader accepts any column order and extra columns") {
     CHECK_THAT(t.aer(), WithinRel(0.425, 1e-12));
 }
 
+TEST_CASE("CRER reader accepts unsampled rows (n_samples = 0, rer = monotone bound)") {
+    // analysis::write_crer_csv writes popcounts the Monte Carlo skipped with n_samples = 0 and
+    // the bound from the nearest sampled k as rer; the reader takes rer and crer as written.
+    const std::string path = scratch("unsampled.csv");
+    write_text(path, "k,n_samples,mu_tm_s,sigma_tm_s,rer,crer,ci_low,ci_high\n"
+                     "0,0,0,0,0.01,0.0025,0,0.01\n"
+                     "1,32,1e-10,1e-10,0.2,0.1,0.1,0.3\n"
+                     "2,0,0,0,0.01,0.0025,0,0.01\n");
+    const CrerTable t = read_crer_csv(path);
+    CHECK(t.n == 2);
+    CHECK(t.rer == std::vector<double>{0.01, 0.2, 0.01});
+    CHECK_THAT(t.aer(), WithinRel(0.105, 1e-12));
+}
+
 TEST_CASE("bad CRER tables name file, line and column (exit 2)") {
     const std::string header = "k,n_samples,mu_tm_s,sigma_tm_s,rer,crer,ci_low,ci_high\n";
     const auto error_of = [](const std::string& name, const std::string& text) {
@@ -93,6 +107,17 @@ TEST_CASE("bad CRER tables name file, line and column (exit 2)") {
     SECTION("too few rows") {
         const InputError e = error_of("short.csv", header + "0,10,0,0,0,0,0,0\n");
         CHECK_THAT(e.what(), Catch::Matchers::Contains("N ≥ 1"));
+    }
+    SECTION("negative or fractional sample count") {
+        const InputError neg =
+            error_of("nneg.csv", header + "0,-1,0,0,0,0,0,0\n1,10,0,0,0,0,0,0\n");
+        CHECK(neg.where().key == "n_samples");
+        CHECK(neg.where().line == 2);
+        const InputError frac =
+            error_of("nfrac.csv", header + "0,10,0,0,0,0,0,0\n1,2.5,0,0,0,0,0,0\n");
+        CHECK(frac.where().key == "n_samples");
+        CHECK(frac.where().line == 3);
+        CHECK_THAT(frac.what(), Catch::Matchers::Contains("non-negative integer"));
     }
     SECTION("wrong field count") {
         const InputError e = error_of("fields.csv", header + "0,10,0,0,0,0,0\n");

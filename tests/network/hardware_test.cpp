@@ -121,8 +121,11 @@ TEST_CASE("injection is independent of the thread count and reproducible") {
     const HardwareRun a = hw.infer(x, e, 42, 1);
     const HardwareRun b = hw.infer(x, e, 42, 2);
     const HardwareRun c = hw.infer(x, e, 43, 2);
+    const HardwareRun d = hw.infer(x, e, 42, 3); // uneven split of the 200 samples
     CHECK(a.predicted == b.predicted);
     CHECK(a.flips == b.flips);
+    CHECK(a.predicted == d.predicted);
+    CHECK(a.flips == d.flips);
     CHECK(a.flips > 0);
     CHECK(c.flips != a.flips); // a different seed draws different errors
 }
@@ -144,7 +147,7 @@ TEST_CASE("flip rates follow the flat rate and the per-k table") {
     CHECK(std::abs(static_cast<double>(flat.flips) - q * rows) <
           5.0 * std::sqrt(rows * q * (1 - q)));
 
-    // Per-k: a steep table with p_max = 0.5 at k = N/2 (the thinning path, acceptance < 1).
+    // Per-k: a steep table with p_max = 0.5 at k = N/2 and rates down to ~1e-100 in the tails.
     const CrerTable table = testing::gaussian_table(n, 1.0);
     double expected = 0.0;
     double variance = 0.0;
@@ -165,6 +168,35 @@ TEST_CASE("flip rates follow the flat rate and the per-k table") {
     const HardwareRun perk = hw.infer(x, ErrorModel::per_k(table), 4, 2);
     INFO("expected flips " << expected << ", measured " << perk.flips);
     CHECK(std::abs(static_cast<double>(perk.flips) - expected) < 5.0 * std::sqrt(variance));
+}
+
+TEST_CASE("row flips are exact Bernoulli draws, also when the first random byte ties") {
+    // Each row compares one random byte with the first byte of p and resolves a tie (probability
+    // 1/256) with 56 more bits (hardware.cpp, draw_flips). 600,000 rows per rate; the expected
+    // flip count is q·rows with binomial spread, checked within 5 standard deviations.
+    const int n = 64;
+    const BnnModel m = random_model({150, 10}, 50, false, 21);
+    const Eigen::MatrixXf x = random_inputs(20000, 150, 9);
+    const HardwareNetwork hw(m, n);
+    const auto check_rate = [&](double q, std::uint64_t seed) {
+        const HardwareRun run = hw.infer(x, ErrorModel::flat(n, q), seed, 2);
+        const double rows = static_cast<double>(run.row_evaluations);
+        REQUIRE(rows == 600000.0);
+        INFO("q = " << q << ": expected " << q * rows << " flips, measured " << run.flips);
+        CHECK(std::abs(static_cast<double>(run.flips) - q * rows) <
+              5.0 * std::sqrt(rows * q * (1 - q)));
+    };
+    // q = 1.5/256: half of the tied rows must flip. Never flipping on a tie would give 1/256
+    // (2344 flips instead of 3516, 20 sd away), always flipping 2/256 (4688, 20 sd away).
+    check_rate(1.5 / 256.0, 5);
+    // q = 1e-4 < 1/256: the first byte of p is 0, so every flip comes from a tie resolution
+    // (60 expected; none at all if ties were never resolved).
+    check_rate(1e-4, 6);
+    // q = 0.73: a generic rate with non-zero bits at every position of its binary expansion.
+    check_rate(0.73, 7);
+    // q = 1: every row flips, deterministically.
+    const HardwareRun all = hw.infer(x, ErrorModel::flat(n, 1.0), 8, 1);
+    CHECK(all.flips == all.row_evaluations);
 }
 
 TEST_CASE("hardware mapping rejects mismatched widths and tables") {

@@ -98,8 +98,18 @@ struct CrossbarSpec {
     // Magnetic and thickness parameters of the MTJ subcircuit (area, ra, tmr0 and v_h are set per
     // device from `device` and the variation).
     models::MtjParams mtj = models::stt_bnn_table1();
+    // dyn = 1 in every MTJ instance: spin-transfer-torque switching during a transient (the state
+    // starts at `states`; models/mtj_stt.sub Eqs. (3)-(7)). Off: the static form (for .op).
+    bool dynamic = false;
     bool add_op = true;
 };
+
+// Magnetic parameters for the seed-003 devices (models/mtj_stt.sub Eqs. (3)-(6)); seed 003 gives
+// none, so they are chosen to reproduce its measured switching: a 30 nm device switches at about
+// +-1.5 V with 1 ms pulses (Sec. II.B, Fig. 2(c)), symmetric in polarity. Assumed: Delta = 40 at
+// 30 nm (hk), CoFeB ms = 1e6 A/m, t_fl = 1.5 nm; fitted: eta (P/AP symmetry at 30 nm, where
+// I_P / I_AP = G_P / G_AP(1.5 V)) and alpha (the 1 ms thermally activated switching current).
+[[nodiscard]] models::MtjParams crossbar_seed003_magnetics();
 
 // The per-device values after variation, row-major.
 struct CrossbarDevices {

@@ -23,11 +23,13 @@
 // positive for N1 < N/2 with a reference at the midpoint.
 //
 // Named probes of add_tbs: v_sa_in, v_sa_start, v_sa_load, v_sa_din, v_sa_ref, v_sa_q, v_sa_vdd,
-// v_sa_tap_<k> (k = 1..delay_stages, v_sa_ref is the last), i_sa_vdd and i_sa_start (branch
+// v_sa_tap_<k> (k = 1..delay_stages; v_sa_ref is the last, or the trim stage's output
+// v_sa_trim with trim_bits > 0), i_sa_vdd and i_sa_start (branch
 // currents of the SA supply and of the start driver: their energy is E_SA of seed 001 Eq. (10)),
 // v_sa_vref and i_sa_vref (the delay line's own supply).
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -63,8 +65,20 @@ struct TbsSpec {
     // 313 ps between N1 = N/2 -+ 1).
     std::size_t delay_stages = 44;
     double delay_stage_load = 100e-15; // F
-    double t_start = 4e-9;             // rising edge of `start` (evaluation begins), s
-    double t_edge = 20e-12;            // rise time of `start`, s
+    // Fine trim of the reference (seed 001 Sec. III.B: "digitally configuring the delay line"; a
+    // coarse stage is ~0.23 ns while N = 128 needs T_REF within a small fraction of the 313 ps
+    // between T_SW(N/2 -+ 1)). With trim_bits > 0 one more non-inverting stage follows the coarse
+    // stages; its inner node carries a binary-weighted capacitor bank, bit b adding
+    // trim_unit_cap * 2^b when bit b of trim_code is set, so T_REF = tap_K + d_trim(code) with
+    // d_trim rising by ~(stage delay per farad) * trim_unit_cap per code step. The bank's switches
+    // are ideal (a selected capacitor is connected, an unselected one is absent): a real bank's
+    // switch junctions add a code-independent load that the calibration absorbs. trim_bits = 0:
+    // no trim stage (REF is the last coarse tap).
+    std::size_t trim_bits = 0;
+    double trim_unit_cap = 2e-15; // F
+    std::uint32_t trim_code = 0;
+    double t_start = 4e-9;  // rising edge of `start` (evaluation begins), s
+    double t_edge = 20e-12; // rise time of `start`, s
     // Evaluation window, s: `start` falls at t_start + t_eval, which precharges LOAD and resets the
     // delay line, so a transient past that edge holds one full sensing cycle (the energy of the
     // reset is part of E_SA). 0: `start` stays high.

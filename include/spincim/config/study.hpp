@@ -25,6 +25,8 @@
 #include "spincim/analysis/measurement.hpp"
 #include "spincim/circuits/basic.hpp"
 #include "spincim/circuits/xnor_row.hpp"
+#include "spincim/config/crossbar_study.hpp"
+#include "spincim/config/monte_carlo.hpp"
 #include "spincim/netlist/netlist.hpp"
 #include "spincim/network/study.hpp"
 
@@ -74,6 +76,12 @@ struct StudySpec {
     // A network study (seed 001 Secs. V–VI): BNN accuracy on STT-BNN sub-arrays with errors
     // injected from CRER tables; set instead of circuit/analysis/measure/output.
     std::optional<network::NetworkStudySpec> network;
+    // A Monte Carlo study of the STT-BNN sense path (seed 001 Sec. IV), run by `spincim sweep`;
+    // set instead of circuit/analysis/measure/output.
+    std::optional<MonteCarloStudySpec> monte_carlo;
+    // A crossbar study (seed 003): the Wine network on passive MTJ arrays; set instead of
+    // circuit/analysis/measure/output.
+    std::optional<CrossbarStudySpec> crossbar;
     netlist::Analysis analysis;
     SourceLocation analysis_where;
     std::vector<analysis::MeasureSpec> measures;

@@ -9,6 +9,7 @@
 // standard library and would make results differ between library versions.
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 namespace spincim {
@@ -26,6 +27,9 @@ public:
 
     // Next raw 64-bit value.
     std::uint64_t next() noexcept;
+    // Fills `out` with the next out.size() raw values: exactly the values (and the state) that
+    // out.size() calls of next() would give, generated in one loop for bulk consumers.
+    void fill(std::span<std::uint64_t> out) noexcept;
     // Uniform on [0, 1) with 53 bits of resolution.
     double uniform() noexcept;
     // Uniform on (0, 1]: safe as the argument of log().

@@ -60,6 +60,9 @@ protected:
     // Validates `element` (names, nodes, values) and appends it. Throws spincim::InputError
     // naming the element and the field, e.g. `element 'Rload' node 2: ...`.
     void add_element(Element element);
+    // Validates `element` and puts it in place of elements()[index]; the name must stay the same
+    // (case-insensitive). Throws spincim::InputError otherwise or if index is out of range.
+    void replace_element(std::size_t index, Element element);
     [[nodiscard]] const std::string& description() const { return description_; }
 
 private:
@@ -102,6 +105,13 @@ public:
 
     Netlist& add(Element element) {
         add_element(std::move(element));
+        return *this;
+    }
+    // Replaces elements()[index] by `element` with the same name (e.g. a MOSFET given a
+    // Monte Carlo `delvto`, an MTJ instance given varied parameters). InputError if the index is
+    // out of range, the name differs, or the element is invalid.
+    Netlist& replace(std::size_t index, Element element) {
+        replace_element(index, std::move(element));
         return *this;
     }
     Netlist& add_subckt(Subckt subckt);

@@ -44,6 +44,8 @@
 
 #include <Eigen/Dense>
 
+#include "spincim/core/error.hpp"
+
 namespace spincim::network {
 
 enum class LayerInput { real, binary };
@@ -57,6 +59,10 @@ struct BnnLayer {
     // sign layers: threshold θ_j and direction dir_j (±1); score layers: scale_j and offset_j.
     std::vector<double> p0;
     std::vector<double> p1;
+    // Where K and J were read (file, line, column) when the layer came from load_model(); empty
+    // otherwise. Lets a caller that checks the shape against a data set point at the number.
+    SourceLocation k_source;
+    SourceLocation j_source;
 
     [[nodiscard]] int k() const { return static_cast<int>(w.cols()); }
     [[nodiscard]] int j() const { return static_cast<int>(w.rows()); }
@@ -65,6 +71,7 @@ struct BnnLayer {
 struct BnnModel {
     int partition = 0; // column-group width P of binary layers, 0 = unpartitioned
     std::vector<BnnLayer> layers;
+    SourceLocation partition_source; // where P was read (load_model), else empty
 
     [[nodiscard]] int n_inputs() const { return layers.empty() ? 0 : layers.front().k(); }
     [[nodiscard]] int n_classes() const { return layers.empty() ? 0 : layers.back().j(); }

@@ -8,8 +8,10 @@
 // File format: CSV with the header `k,n_samples,mu_tm_s,sigma_tm_s,rer,crer,ci_low,ci_high`
 // (columns may come in any order; extra columns are ignored), one row per popcount k = 0 … N in
 // increasing order. rer, crer, ci_low, ci_high are probabilities in [0, 1] with
-// ci_low ≤ ci_high; n_samples is a positive integer; mu_tm_s and sigma_tm_s are finite
-// (sigma ≥ 0).
+// ci_low ≤ ci_high; n_samples is a non-negative integer; mu_tm_s and sigma_tm_s are finite
+// (sigma ≥ 0). n_samples = 0 marks a popcount the Monte Carlo did not sample: its rer is the
+// monotone upper bound written by analysis::write_crer_csv (RER falls with |k − N/2|), its
+// mu_tm_s/sigma_tm_s are placeholders (0).
 
 #include <string>
 #include <vector>

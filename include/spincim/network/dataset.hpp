@@ -38,6 +38,23 @@ struct Dataset {
 [[nodiscard]] Dataset load_mnist_idx(const std::string& images_path, const std::string& labels_path,
                                      std::size_t max_samples = 0);
 
+// Shape of an MNIST IDX pair as its headers announce it: `count` images of rows × cols pixels.
+struct IdxShape {
+    std::size_t count = 0;
+    std::size_t rows = 0;
+    std::size_t cols = 0;
+};
+
+// Every check of load_mnist_idx (magic numbers, header fields, file sizes against the announced
+// counts, image/label count match, labels 0..9) without reading the pixels: validates a study's
+// data files before anything runs. Same InputError messages as load_mnist_idx.
+[[nodiscard]] IdxShape check_mnist_idx(const std::string& images_path,
+                                       const std::string& labels_path);
+
+// Shape of the built-in digits set (load_digits_csv): 8×8 pixels, classes 0..9.
+inline constexpr int digits_features = 64;
+inline constexpr int digits_classes = 10;
+
 struct TrainTestSplit {
     Dataset train;
     Dataset test;

@@ -15,12 +15,12 @@
 //
 // Error injection (issue 6, item 4): every sub-array row evaluation with row popcount k flips its
 // binarised output with probability RER(k) from a crer.csv (per-k injection), or with the flat
-// AER for every row (seed 001 Sec. VI method). Draws come from one RandomStream per
+// AER for every row (seed 001 Sec. VI method). Draws come from RandomStreams keyed by
 // (seed, sample index) and visit rows in a fixed order (layer, neuron, group), so results do not
-// depend on the number of threads. To keep the cost per row far below a random draw, each flip
-// probability p(k) is split into min(p(k), p_c) (p_c = 1/64), drawn for all rows at once by
-// geometric skipping and thinning, and a remainder drawn directly only for the few popcounts
-// near the sense threshold where p(k) > p_c; the two events combine to Pr[flip] = p(k) exactly.
+// depend on the number of threads. To keep the cost per row far below a 64-bit random draw, each
+// row takes one random byte and compares it with the first byte of p(k) written in binary; only
+// on a tie (probability 1/256) are 56 more bits drawn, from a second stream of the same sample.
+// The flip probability is p(k) exactly (a double's 53 bits fit in the 64 compared bits).
 
 #include "spincim/network/bnn_model.hpp"
 #include "spincim/network/crer_table.hpp"

@@ -43,6 +43,9 @@ struct NetworkStudySpec {
     int threads = 0;              // 0 = all cores
     double access_time_s = 10e-9; // seed 001 Sec. III-B
     std::string model_dir;        // non-empty: save trained models as bnn_N<N>.txt
+    // Non-empty: no BNN is trained; this model file (bnn_model.hpp format) is evaluated on every
+    // array case (its partition width must fit every N; `hidden` is taken from it).
+    std::string model_file;
 };
 
 struct AccuracyRow {
@@ -79,6 +82,16 @@ struct NetworkStudyResult {
 };
 
 [[nodiscard]] NetworkStudyResult run_network_study(const NetworkStudySpec& spec);
+
+// Checks that a given model fits a study: K of layer 1 equals the data set's feature count, J of
+// the last layer its class count, and the partition width P lies in 1 … N for every array case
+// (the condition of HardwareNetwork). Throws InputError at the offending number of the model
+// file (BnnLayer::k_source / j_source, BnnModel::partition_source).
+void check_model_fits(const BnnModel& model, int n_features, int n_classes,
+                      const std::vector<ArrayCase>& arrays);
+
+// Hidden layer widths of a model (J of every layer but the last).
+[[nodiscard]] std::vector<int> hidden_widths(const BnnModel& model);
 
 // CSV tables (header row, SI units in column names).
 void write_accuracy_csv(const NetworkStudyResult& result, const std::string& path);

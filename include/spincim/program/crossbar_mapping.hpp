@@ -1,15 +1,18 @@
 #pragma once
 // The native solver's view of a generated crossbar: the same devices (after variation), line and
-// contact resistances and drive. The circuits and network layers do not depend on each other
-// (ARCHITECTURE.md), so tests and benchmarks join them here.
+// contact resistances and drive as circuits::crossbar() writes into the netlist. The circuits and
+// network layers do not depend on each other (ARCHITECTURE.md), so the program layer, which
+// uses both, joins them here. Header-only: benchmarks and tests use it without linking the layer.
 
 #include <cstddef>
 
 #include "spincim/circuits/crossbar.hpp"
 #include "spincim/network/crossbar_solver.hpp"
 
-namespace spincim::crossbar_test {
+namespace spincim::program {
 
+// P devices get tmr0 = 0 (bias-independent g_on); AP devices their drawn tmr0, so that the
+// solver's law g_p / (1 + TMR(V)) matches models/mtj_stt.sub in either state (seed 003 Eq. (1)).
 inline network::CrossbarCircuit to_circuit(const circuits::CrossbarSpec& spec) {
     const circuits::CrossbarDevices dev = circuits::crossbar_devices(spec);
     network::CrossbarCircuit c;
@@ -33,4 +36,4 @@ inline network::CrossbarCircuit to_circuit(const circuits::CrossbarSpec& spec) {
     return c;
 }
 
-} // namespace spincim::crossbar_test
+} // namespace spincim::program

@@ -1,0 +1,325 @@
+#include "sweep_study.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <sstream>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "spincim/analysis/error_rate.hpp"
+#include "spincim/core/error.hpp"
+#include "spincim/montecarlo/sense_mc.hpp"
+#include "spincim/spice/session.hpp"
+#include "spincim/sweep/sweep.hpp"
+#include "spincim/sweep/worker.hpp"
+
+#ifndef SPINCIM_VERSION
+#define SPINCIM_VERSION "unknown"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace spincim::cli {
+
+namespace {
+
+// Values of one sample, in this order (SI units in the names). The wall time of a sample is left
+// out on purpose: it differs from run to run and would make the sample table irreproducible.
+std::vector<std::string> value_names() {
+    return {"v_sl_v", "r_th_ohm", "v_sense_v", "t_sw_s", "t_ref_s", "tm_s"};
+}
+constexpr std::size_t kTm = 5;
+
+const config::MonteCarloStudySpec& mc_of(const config::StudySpec& study) {
+    if (!study.monte_carlo)
+        throw InputError("study '" + study.name +
+                             "' has nothing to sweep: `spincim sweep` runs monte_carlo studies "
+                             "(use `spincim run` for this one)",
+                         SourceLocation{study.file, 0, 0, ""});
+    return *study.monte_carlo;
+}
+
+sweep::SampleStatus sample_status(spice::RunStatus s) {
+    switch (s) {
+    case spice::RunStatus::ok:
+        return sweep::SampleStatus::ok;
+    case spice::RunStatus::warning:
+        return sweep::SampleStatus::warning;
+    case spice::RunStatus::nonconvergence:
+        return sweep::SampleStatus::nonconv;
+    case spice::RunStatus::timeout:
+        return sweep::SampleStatus::timeout;
+    case spice::RunStatus::parse_error:
+    case spice::RunStatus::fatal:
+        return sweep::SampleStatus::invalid;
+    }
+    return sweep::SampleStatus::invalid;
+}
+
+// Per case: the samples of every popcount k the plan has asked for so far, in index order.
+struct CaseState {
+    std::map<std::size_t, std::uint64_t> planned; // k -> samples planned (indices 0 .. n-1)
+    std::map<std::size_t, analysis::PopcountSamples> summaries;
+    std::size_t failed = 0;   // samples without a usable time margin (status not ok/warning)
+    std::size_t censored = 0; // usable samples whose D_in did not switch within the window
+    bool done = false;
+    bool budget_exhausted = false;
+    std::string reason;
+    std::size_t rounds = 0;
+};
+
+bool usable(const sweep::SampleRecord& r) {
+    return (r.status == sweep::SampleStatus::ok || r.status == sweep::SampleStatus::warning) &&
+           r.values.size() == value_names().size();
+}
+
+// Adds the records of the ids just run to the case summaries. Only the ids of this round are
+// read (not every record of the journal), so a resumed sweep re-plans every round from exactly
+// the samples the uninterrupted sweep had planned it from.
+void absorb(const std::vector<sweep::SampleId>& ids,
+            const std::map<sweep::SampleId, sweep::SampleRecord>& records,
+            std::vector<CaseState>& cases) {
+    for (const auto& id : ids) {
+        const std::size_t c = id.point / config::kPointStride;
+        const std::size_t k = id.point % config::kPointStride;
+        const auto& r = records.at(id);
+        CaseState& cs = cases.at(c);
+        auto& s = cs.summaries[k];
+        s.k = k;
+        if (!usable(r)) {
+            ++cs.failed;
+            continue;
+        }
+        const double tm = r.values[kTm];
+        if (!std::isfinite(tm)) {
+            ++cs.censored;
+            continue;
+        }
+        s.add(tm);
+    }
+}
+
+std::vector<analysis::PopcountSamples> summaries_of(const CaseState& cs) {
+    std::vector<analysis::PopcountSamples> v;
+    for (const auto& [k, s] : cs.summaries)
+        if (s.n_samples > 0)
+            v.push_back(s);
+    return v;
+}
+
+// The ids of the next round of every case that is not finished (empty: the sweep is complete).
+std::vector<sweep::SampleId> plan_round(const config::MonteCarloStudySpec& mc,
+                                        std::vector<CaseState>& cases) {
+    std::vector<sweep::SampleId> ids;
+    for (std::size_t c = 0; c < cases.size(); ++c) {
+        CaseState& cs = cases[c];
+        if (cs.done)
+            continue;
+        const std::size_t n = mc.cases[c].n;
+        std::map<std::size_t, std::size_t> more;
+        if (mc.plan.kind == config::McPlanKind::fixed) {
+            if (mc.plan.ks.empty())
+                for (std::size_t k = 0; k <= n; ++k)
+                    more[k] = mc.plan.samples;
+            else
+                for (const std::size_t k : mc.plan.ks)
+                    more[k] = mc.plan.samples;
+            cs.done = true;
+            cs.reason = "fixed plan";
+        } else {
+            const auto so_far = summaries_of(cs);
+            const analysis::PlanStep step = analysis::next_round(n, so_far, mc.plan.target);
+            cs.reason = step.reason;
+            if (step.done || step.budget_exhausted || step.more.empty()) {
+                cs.done = true;
+                cs.budget_exhausted = step.budget_exhausted;
+                continue;
+            }
+            more = step.more;
+        }
+        ++cs.rounds;
+        for (const auto& [k, count] : more) {
+            std::uint64_t& planned = cs.planned[k];
+            for (std::uint64_t i = 0; i < count; ++i)
+                ids.push_back({c * config::kPointStride + k, planned + i});
+            planned += count;
+        }
+    }
+    return ids;
+}
+
+void write_text_atomically(const fs::path& path, const std::string& text) {
+    const fs::path tmp = path.string() + ".partial";
+    {
+        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+        f << text;
+        if (!f.flush())
+            throw Error("cannot write " + path.string());
+    }
+    fs::rename(tmp, path);
+}
+
+std::string g(double v) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+    return buf;
+}
+
+fs::path self_executable() {
+    std::error_code ec;
+    fs::path exe = fs::canonical("/proc/self/exe", ec);
+    if (ec)
+        throw Error("cannot locate the spincim executable (/proc/self/exe): " + ec.message());
+    return exe;
+}
+
+} // namespace
+
+std::string sweep_study_hash(const config::StudySpec& study) {
+    return sweep::study_hash_of(study.resolved.dump());
+}
+
+int run_sweep(const config::StudySpec& study, const SweepCommand& command, std::ostream& out) {
+    const auto& mc = mc_of(study);
+    const std::string hash = sweep_study_hash(study);
+    fs::create_directories(command.outdir);
+    const fs::path results = command.outdir / "results.json";
+    if (!command.resume && fs::exists(results))
+        throw InputError("the output directory holds a finished sweep; choose another one, or "
+                         "add --resume to re-derive its tables",
+                         SourceLocation{command.outdir.string(), 0, 0, ""});
+    // A partial results.json cannot exist (it is renamed into place); an older complete one is
+    // removed before the sweep continues, so results.json exists only for a complete sweep.
+    std::error_code ec;
+    fs::remove(results, ec);
+
+    sweep::SweepOptions options;
+    options.journal = command.outdir / "journal.tsv";
+    options.study_hash = hash;
+    options.value_names = value_names();
+    options.worker_argv = {self_executable().string(), "sweep-worker",
+                           fs::absolute(command.study_file).string(), "--hash", hash};
+    options.workers = command.workers;
+    options.sample_timeout_s = mc.sample_timeout_s;
+    options.max_attempts = mc.max_attempts;
+    options.resume = command.resume;
+    options.progress = command.progress;
+    sweep::Sweep engine(options);
+
+    std::vector<CaseState> cases(mc.cases.size());
+    for (;;) {
+        const std::vector<sweep::SampleId> ids = plan_round(mc, cases);
+        if (ids.empty())
+            break;
+        engine.run(ids);
+        absorb(ids, engine.records(), cases);
+    }
+
+    // Tables, derived from the samples the plan used (every record of the journal).
+    sweep::write_sample_table(engine.records(), value_names(), command.outdir / "samples.csv");
+    nlohmann::json j;
+    j["study"] = study.name;
+    j["spincim_version"] = SPINCIM_VERSION;
+    j["seed"] = study.seed;
+    j["study_hash"] = hash;
+    j["parameters"] = study.resolved;
+    std::ostringstream aer_csv;
+    aer_csv << "case,n,access_width,boost,aer,aer_low,aer_high,unsampled_bound,"
+               "relative_half_width,spice_samples,failed,censored,rounds,target_met\n";
+    out << "case                     N   width  boost   AER        95 % interval           "
+           "samples  failed\n";
+    for (std::size_t c = 0; c < mc.cases.size(); ++c) {
+        const auto& cs = mc.cases[c];
+        const CaseState& st = cases[c];
+        const auto so_far = summaries_of(st);
+        const analysis::AerEstimate est =
+            analysis::estimate_aer(cs.n, so_far, mc.plan.target.confidence);
+        analysis::write_crer_csv(est, command.outdir / ("crer_" + cs.label + ".csv"));
+        std::size_t planned = 0;
+        for (const auto& [k, count] : st.planned)
+            planned += count;
+        const bool target_met =
+            mc.plan.kind == config::McPlanKind::adaptive ? !st.budget_exhausted : true;
+        aer_csv << cs.label << ',' << cs.n << ',' << g(cs.access_width) << ','
+                << (cs.boost ? "true" : "false") << ',' << g(est.aer) << ',' << g(est.aer_low)
+                << ',' << g(est.aer_high) << ',' << g(est.unsampled_bound) << ','
+                << g(est.relative_half_width()) << ',' << planned << ',' << st.failed << ','
+                << st.censored << ',' << st.rounds << ',' << (target_met ? "true" : "false")
+                << '\n';
+        char line[200];
+        std::snprintf(line, sizeof line,
+                      "%-22s %4zu %6.2g  %-5s  %-9.3g  [%-9.3g, %-9.3g]  %7zu  %6zu\n",
+                      cs.label.c_str(), cs.n, cs.access_width, cs.boost ? "yes" : "no", est.aer,
+                      est.aer_low, est.aer_high, planned, st.failed);
+        out << line;
+        nlohmann::json jc;
+        jc["label"] = cs.label;
+        jc["n"] = cs.n;
+        jc["access_width"] = cs.access_width;
+        jc["boost"] = cs.boost;
+        jc["aer"] = est.aer;
+        jc["aer_low"] = est.aer_low;
+        jc["aer_high"] = est.aer_high;
+        jc["unsampled_bound"] = est.unsampled_bound;
+        jc["relative_half_width"] = est.relative_half_width();
+        jc["spice_samples"] = planned;
+        jc["failed_samples"] = st.failed;
+        jc["censored_samples"] = st.censored;
+        jc["rounds"] = st.rounds;
+        jc["plan"] = st.reason;
+        jc["target_met"] = target_met;
+        jc["crer_csv"] = "crer_" + cs.label + ".csv";
+        j["cases"].push_back(jc);
+    }
+    write_text_atomically(command.outdir / "aer.csv", aer_csv.str());
+    const auto stats = engine.stats();
+    j["sweep"] = {{"evaluated", stats.evaluated},
+                  {"resumed", stats.resumed},
+                  {"retried", stats.retried},
+                  {"workers_replaced", stats.workers_replaced},
+                  {"elapsed_s", stats.elapsed_s}};
+    write_text_atomically(results, j.dump(2) + "\n");
+    out << "samples: " << stats.evaluated << " simulated now, " << stats.resumed
+        << " from the journal; results: " << command.outdir.string() << "\n";
+    return 0;
+}
+
+int run_sweep_worker(const config::StudySpec& study, const std::string& hash) {
+    const auto& mc = mc_of(study);
+    if (sweep_study_hash(study) != hash)
+        throw InputError("the study changed since the sweep started (hash " +
+                             sweep_study_hash(study) + ", sweep " + hash + ")",
+                         SourceLocation{study.file, 0, 0, ""});
+    spice::SessionOptions options;
+    // One sample runs three simulations; each is bounded so that a slow run becomes a `timeout`
+    // sample before the supervisor's own limit kills the worker.
+    options.timeout_s = mc.sample_timeout_s / 4.0;
+    spice::Session session(options);
+    std::map<std::size_t, std::unique_ptr<montecarlo::SenseEvaluator>> evaluators;
+    const sweep::Evaluator evaluate = [&](const sweep::SampleId& id) {
+        const std::size_t c = id.point / config::kPointStride;
+        const std::size_t k = id.point % config::kPointStride;
+        if (c >= mc.cases.size())
+            throw InputError("no case " + std::to_string(c) + " in the study");
+        auto& ev = evaluators[c];
+        if (!ev)
+            ev = std::make_unique<montecarlo::SenseEvaluator>(
+                session, config::sense_mc_spec(mc, c, study.seed));
+        const montecarlo::SenseSample s = ev->evaluate(k, id.index);
+        sweep::SampleRecord r;
+        r.id = id;
+        r.status = sample_status(s.status);
+        r.message = s.message;
+        if (spice::RunResult{s.status, {}, {}, 0.0}.usable())
+            r.values = {s.v_sl, s.r_th_ohm, s.v_sense, s.t_sw_s, s.t_ref_s, s.tm_s};
+        return r;
+    };
+    return sweep::run_worker_stdio(evaluate);
+}
+
+} // namespace spincim::cli

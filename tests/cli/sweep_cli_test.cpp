@@ -1,0 +1,229 @@
+// `spincim sweep` end to end (issue 4, acceptance 3 and 8): a small Monte Carlo study of the
+// STT-BNN sense path (seed 001 Sec. IV) run with 1 and 2 workers, killed and resumed, with a
+// worker killed mid-sample, and with impossible plans.
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <string>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli_harness.hpp"
+
+using namespace spincim_test;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// N = 8 rows read through the TBS, variation on: 2 popcounts x 5 draws. Small enough for the
+// suite (~1 s per sample), large enough that two workers interleave.
+const std::string kStudy = R"(study: mc_small
+seed: 11
+monte_carlo:
+  row: {v_bl: 0.3, v_wl: 0.7}
+  cases:
+    - {label: n8, n: 8}
+  plan: {kind: fixed, k: [3, 5], samples: 5}
+)";
+
+// Lines of samples.csv without the `attempts` column (a replaced worker raises the attempts of
+// its sample; every value must still be the same).
+std::string without_attempts(const std::string& csv) {
+    std::string out;
+    std::size_t pos = 0;
+    while (pos < csv.size()) {
+        const std::size_t end = csv.find('\n', pos);
+        const std::string line = csv.substr(pos, end - pos);
+        std::size_t c3 = 0;
+        for (int i = 0; i < 3; ++i)
+            c3 = line.find(',', c3) + 1;
+        const std::size_t c4 = line.find(',', c3);
+        out += line.substr(0, c3) + line.substr(c4 + 1) + "\n";
+        pos = end + 1;
+    }
+    return out;
+}
+
+// Children of `pid` (from /proc/<pid>/task/<pid>/children).
+std::vector<pid_t> children(pid_t pid) {
+    const std::string text =
+        slurp("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+    std::vector<pid_t> out;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find(' ', pos);
+        if (end == std::string::npos)
+            end = text.size();
+        if (end > pos)
+            out.push_back(static_cast<pid_t>(std::stol(text.substr(pos, end - pos))));
+        pos = end + 1;
+    }
+    return out;
+}
+
+// Number of sample lines in the journal (its first line is the header).
+std::size_t journal_samples(const fs::path& journal) {
+    const std::string text = slurp(journal);
+    std::size_t lines = 0;
+    for (char ch : text)
+        lines += ch == '\n';
+    return lines > 0 ? lines - 1 : 0;
+}
+
+// Starts `spincim sweep` in the background; returns its pid.
+pid_t start_sweep(const fs::path& dir, const std::string& args) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        if (::chdir(dir.c_str()) != 0)
+            std::_Exit(127);
+        const std::string out = (dir / ".bg_out").string();
+        const std::string err = (dir / ".bg_err").string();
+        if (!std::freopen(out.c_str(), "w", stdout) || !std::freopen(err.c_str(), "w", stderr))
+            std::_Exit(127);
+        std::vector<std::string> words{SPINCIM_EXE, "sweep", "study.yaml"};
+        std::size_t pos = 0;
+        while (pos < args.size()) {
+            std::size_t end = args.find(' ', pos);
+            if (end == std::string::npos)
+                end = args.size();
+            words.push_back(args.substr(pos, end - pos));
+            pos = end + 1;
+        }
+        std::vector<char*> argv;
+        for (auto& w : words)
+            argv.push_back(w.data());
+        argv.push_back(nullptr);
+        ::execv(SPINCIM_EXE, argv.data());
+        std::_Exit(127);
+    }
+    return pid;
+}
+
+int wait_exit(pid_t pid) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+} // namespace
+
+TEST_CASE("sweep: 1 and 2 workers, and a SIGKILLed run resumed, give byte-identical tables",
+          "[sweep][spice]") {
+    const auto dir = scratch("sweep_repro");
+    write_file(dir / "study.yaml", kStudy);
+
+    const Outcome one = spincim("sweep study.yaml -o w1 --workers 1 --no-progress", dir);
+    INFO(one.out << one.err);
+    REQUIRE(one.code == 0);
+    const Outcome two = spincim("sweep study.yaml -o w2 --workers 2 --no-progress", dir);
+    INFO(two.out << two.err);
+    REQUIRE(two.code == 0);
+    const std::string reference = slurp(dir / "w1" / "samples.csv");
+    // Case 0: the sweep point of popcount k is k; samples 0 ... 4 of k = 3 and k = 5.
+    REQUIRE(reference.find("\n3,0,") != std::string::npos);
+    REQUIRE(reference.find("\n5,4,") != std::string::npos);
+    CHECK(slurp(dir / "w2" / "samples.csv") == reference);
+    CHECK(slurp(dir / "w2" / "crer_n8.csv") == slurp(dir / "w1" / "crer_n8.csv"));
+    // 10 samples + header.
+    CHECK(std::count(reference.begin(), reference.end(), '\n') == 11);
+
+    // Kill the supervisor (SIGKILL: no cleanup of any kind) once a number of samples between
+    // 2 and 7 is in the journal, drawn from the clock so different runs cut at different places.
+    const auto cut = 2 + static_cast<std::size_t>(
+                             std::chrono::steady_clock::now().time_since_epoch().count() % 6);
+    const pid_t pid = start_sweep(dir, "-o killed --workers 2 --no-progress");
+    const fs::path journal = dir / "killed" / "journal.tsv";
+    for (int i = 0; i < 2400 && journal_samples(journal) < cut; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ::kill(pid, SIGKILL);
+    CHECK(wait_exit(pid) == 128 + SIGKILL);
+    INFO("killed after " << journal_samples(journal) << " samples (cut " << cut << ")");
+    CHECK_FALSE(fs::exists(dir / "killed" / "results.json"));
+    // Without --resume the journal is protected.
+    const Outcome refused = spincim("sweep study.yaml -o killed --no-progress", dir);
+    CHECK(refused.code == 2);
+    CHECK_THAT(refused.err, Contains("journal"));
+    const Outcome resumed = spincim("sweep study.yaml -o killed --resume --no-progress", dir);
+    INFO(resumed.out << resumed.err);
+    REQUIRE(resumed.code == 0);
+    CHECK(slurp(dir / "killed" / "samples.csv") == reference);
+    CHECK(slurp(dir / "killed" / "crer_n8.csv") == slurp(dir / "w1" / "crer_n8.csv"));
+    // The workers of the killed supervisor did not outlive it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    // ([s] keeps pgrep from matching the shell that runs it.)
+    const Outcome ps =
+        shell("pgrep -f '[s]weep-worker " + (dir / "study.yaml").string() + "' || true", dir);
+    CHECK(ps.out.empty());
+}
+
+TEST_CASE("sweep: a worker killed mid-sample is replaced and the sweep completes",
+          "[sweep][spice]") {
+    const auto dir = scratch("sweep_workerkill");
+    write_file(dir / "study.yaml", kStudy);
+    const Outcome ref = spincim("sweep study.yaml -o ref --workers 1 --no-progress", dir);
+    REQUIRE(ref.code == 0);
+
+    const pid_t pid = start_sweep(dir, "-o out --workers 2 --no-progress");
+    const fs::path journal = dir / "out" / "journal.tsv";
+    // Wait for the first sample (the workers are calibrated and busy), then kill one worker.
+    for (int i = 0; i < 2400 && journal_samples(journal) < 1; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const auto kids = children(pid);
+    REQUIRE_FALSE(kids.empty());
+    ::kill(kids.front(), SIGKILL);
+    REQUIRE(wait_exit(pid) == 0);
+    const std::string table = slurp(dir / "out" / "samples.csv");
+    // One sample needed a second attempt (unless the worker was between samples when it died);
+    // every value is the same as in the undisturbed run.
+    CHECK(without_attempts(table) == without_attempts(slurp(dir / "ref" / "samples.csv")));
+    const auto j = nlohmann::json::parse(slurp(dir / "out" / "results.json"));
+    CHECK(int(j["sweep"]["workers_replaced"]) >= 1);
+}
+
+TEST_CASE("sweep: impossible plans exit 2 naming file, line and key", "[sweep]") {
+    const auto dir = scratch("sweep_bad");
+    struct Case {
+        std::string yaml;
+        std::string where;
+        std::string what;
+    };
+    const std::string head = "study: bad\nseed: 1\nmonte_carlo:\n  cases:\n    - {n: 16}\n";
+    const std::vector<Case> cases{
+        // 0 samples per popcount.
+        {head + "  plan: {kind: fixed, k: [7], samples: 0}\n",
+         "study.yaml:6:", "monte_carlo.plan.samples"},
+        // N1 > N.
+        {head + "  plan: {kind: fixed, k: [7, 17], samples: 3}\n",
+         "study.yaml:6:", "monte_carlo.plan.k[1]"},
+        // A negative sigma.
+        {head + "  variation:\n    mtj:\n      area: {global: -0.01, local: 0.05}\n",
+         "study.yaml:8:", "monte_carlo.variation.mtj.area.global"},
+        // A sigma beyond what a normal law can give a physical area.
+        {head + "  variation:\n    mtj:\n      area: {local: 0.5}\n",
+         "study.yaml:7:", "monte_carlo.variation"},
+        // No cases.
+        {"study: bad\nseed: 1\nmonte_carlo:\n  cases: []\n", "study.yaml:4:", "monte_carlo.cases"},
+    };
+    for (const auto& c : cases) {
+        write_file(dir / "study.yaml", c.yaml);
+        const Outcome r = spincim("sweep study.yaml -o out --no-progress", dir);
+        INFO(c.yaml << "\n" << r.err);
+        CHECK(r.code == 2);
+        CHECK_THAT(r.err, Contains(c.where));
+        CHECK_THAT(r.err, Contains(c.what));
+        CHECK_FALSE(fs::exists(dir / "out" / "journal.tsv"));
+        const Outcome chk = spincim("check study.yaml", dir);
+        CHECK(chk.code == 2);
+    }
+    // A study of another kind has nothing to sweep.
+    write_file(dir / "study.yaml", "study: rc\nseed: 1\nxnor_row: {sizes: [4]}\n");
+    const Outcome other = spincim("sweep study.yaml -o out --no-progress", dir);
+    CHECK(other.code == 2);
+    CHECK_THAT(other.err, Contains("nothing to sweep"));
+}
