@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -69,6 +70,12 @@ struct CaseState {
     std::size_t censored = 0; // usable samples whose D_in did not switch within the window
     bool done = false;
     bool budget_exhausted = false;
+    // A round in which no sample of the case was usable ends the case: the next round would fail
+    // the same way (e.g. a sense amplifier that never switches), and an adaptive plan would
+    // otherwise keep asking for first-round samples until its budget is spent.
+    std::size_t usable_last_round = 0;
+    bool abandoned = false;
+    std::string first_failure;
     std::string reason;
     std::size_t rounds = 0;
 };
@@ -84,6 +91,8 @@ bool usable(const sweep::SampleRecord& r) {
 void absorb(const std::vector<sweep::SampleId>& ids,
             const std::map<sweep::SampleId, sweep::SampleRecord>& records,
             std::vector<CaseState>& cases) {
+    for (auto& cs : cases)
+        cs.usable_last_round = 0;
     for (const auto& id : ids) {
         const std::size_t c = id.point / config::kPointStride;
         const std::size_t k = id.point % config::kPointStride;
@@ -93,8 +102,11 @@ void absorb(const std::vector<sweep::SampleId>& ids,
         s.k = k;
         if (!usable(r)) {
             ++cs.failed;
+            if (cs.first_failure.empty())
+                cs.first_failure = std::string(sweep::to_string(r.status)) + ": " + r.message;
             continue;
         }
+        ++cs.usable_last_round;
         const double tm = r.values[kTm];
         if (!std::isfinite(tm)) {
             ++cs.censored;
@@ -120,6 +132,13 @@ std::vector<sweep::SampleId> plan_round(const config::MonteCarloStudySpec& mc,
         CaseState& cs = cases[c];
         if (cs.done)
             continue;
+        if (cs.rounds > 0 && cs.usable_last_round == 0) {
+            cs.done = true;
+            cs.abandoned = true;
+            cs.reason = "no usable sample in round " + std::to_string(cs.rounds) +
+                        " (first: " + cs.first_failure + ")";
+            continue;
+        }
         const std::size_t n = mc.cases[c].n;
         std::map<std::size_t, std::size_t> more;
         if (mc.plan.kind == config::McPlanKind::fixed) {
@@ -243,8 +262,12 @@ int run_sweep(const config::StudySpec& study, const SweepCommand& command, std::
         std::size_t planned = 0;
         for (const auto& [k, count] : st.planned)
             planned += count;
+        // Fixed plans have no precision target; an adaptive one is met when its interval is
+        // narrow enough within the budget.
         const bool target_met =
-            mc.plan.kind == config::McPlanKind::adaptive ? !st.budget_exhausted : true;
+            !st.abandoned && (mc.plan.kind == config::McPlanKind::fixed ||
+                              (!st.budget_exhausted &&
+                               est.relative_half_width() <= mc.plan.target.relative_half_width));
         aer_csv << cs.label << ',' << cs.n << ',' << g(cs.access_width) << ','
                 << (cs.boost ? "true" : "false") << ',' << g(est.aer) << ',' << g(est.aer_low)
                 << ',' << g(est.aer_high) << ',' << g(est.unsampled_bound) << ','
@@ -273,6 +296,7 @@ int run_sweep(const config::StudySpec& study, const SweepCommand& command, std::
         jc["rounds"] = st.rounds;
         jc["plan"] = st.reason;
         jc["target_met"] = target_met;
+        jc["abandoned"] = st.abandoned;
         jc["crer_csv"] = "crer_" + cs.label + ".csv";
         j["cases"].push_back(jc);
     }
@@ -286,7 +310,14 @@ int run_sweep(const config::StudySpec& study, const SweepCommand& command, std::
     write_text_atomically(results, j.dump(2) + "\n");
     out << "samples: " << stats.evaluated << " simulated now, " << stats.resumed
         << " from the journal; results: " << command.outdir.string() << "\n";
-    return 0;
+    int code = 0;
+    for (std::size_t c = 0; c < cases.size(); ++c)
+        if (cases[c].abandoned) {
+            std::cerr << "spincim: simulation failed: case " << mc.cases[c].label << ": "
+                      << cases[c].reason << "\n";
+            code = static_cast<int>(ExitCode::simulation_failed);
+        }
+    return code;
 }
 
 int run_sweep_worker(const config::StudySpec& study, const std::string& hash) {

@@ -227,3 +227,30 @@ TEST_CASE("sweep: impossible plans exit 2 naming file, line and key", "[sweep]")
     CHECK(other.code == 2);
     CHECK_THAT(other.err, Contains("nothing to sweep"));
 }
+
+// Regression: a case whose every sample fails (here the sense amplifier is so starved that D_in
+// never switches, so the reference calibration fails) used to make the adaptive plan ask for its
+// first round again and again until the sample budget was spent. The case is now abandoned after
+// one round without a usable sample, and the sweep exits 3 naming it.
+TEST_CASE("sweep: a case without any usable sample is abandoned after one round",
+          "[sweep][spice]") {
+    const auto dir = scratch("sweep_dead");
+    write_file(dir / "study.yaml", R"(study: dead
+seed: 3
+monte_carlo:
+  tbs: {st_multiplicity: 1, load_multiplicity: 1000}
+  cases:
+    - {label: starved, n: 8}
+  plan: {kind: adaptive, first_round: 4, first_span: 1}
+)");
+    const Outcome r = spincim("sweep study.yaml -o out --workers 2 --no-progress", dir);
+    INFO(r.out << r.err);
+    CHECK(r.code == 3);
+    CHECK_THAT(r.err, Contains("case starved"));
+    const auto j = nlohmann::json::parse(slurp(dir / "out" / "results.json"));
+    CHECK(bool(j["cases"][0]["abandoned"]));
+    CHECK_FALSE(bool(j["cases"][0]["target_met"]));
+    // One round: popcounts N/2 -+ 1, 4 samples each.
+    CHECK(int(j["cases"][0]["spice_samples"]) == 8);
+    CHECK(int(j["cases"][0]["failed_samples"]) == 8);
+}
