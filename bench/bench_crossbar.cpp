@@ -24,9 +24,8 @@
 #include "spincim/circuits/crossbar.hpp"
 #include "spincim/core/random.hpp"
 #include "spincim/network/crossbar_solver.hpp"
-#include "spincim/spice/session.hpp"
-
 #include "spincim/program/crossbar_mapping.hpp"
+#include "spincim/spice/session.hpp"
 
 namespace {
 

@@ -25,8 +25,8 @@ struct CrossbarStudyMeta {
 };
 
 // Writes solutions.csv, gnorm_sweep.csv, gnorm_summary.csv, conductance_map.csv,
-// superposition.csv (and write_verify.csv) into `out` and returns results.json's content; `table` receives the text
-// printed to the terminal.
+// superposition.csv (and write_verify.csv) into `out` and returns results.json's content; `table`
+// receives the text printed to the terminal.
 [[nodiscard]] nlohmann::ordered_json run_crossbar(const CrossbarStudyMeta& meta,
                                                   const config::CrossbarStudySpec& spec,
                                                   const OutputDir& out, std::string& table);
