@@ -29,20 +29,6 @@ std::string hex64(std::uint64_t v) {
     return std::string(16 - digits.size(), '0').append(digits);
 }
 
-std::vector<std::string_view> split_tabs(std::string_view line) {
-    std::vector<std::string_view> out;
-    std::size_t start = 0;
-    for (;;) {
-        const auto tab = line.find('\t', start);
-        if (tab == std::string_view::npos) {
-            out.push_back(line.substr(start));
-            return out;
-        }
-        out.push_back(line.substr(start, tab - start));
-        start = tab + 1;
-    }
-}
-
 template <class T>
 bool parse_uint(std::string_view text, T& v) {
     if (text.empty())

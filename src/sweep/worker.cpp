@@ -17,6 +17,20 @@
 
 namespace spincim::sweep {
 
+std::vector<std::string_view> split_tabs(std::string_view line) {
+    std::vector<std::string_view> out;
+    std::size_t start = 0;
+    for (;;) {
+        const auto tab = line.find('\t', start);
+        if (tab == std::string_view::npos) {
+            out.push_back(line.substr(start));
+            return out;
+        }
+        out.push_back(line.substr(start, tab - start));
+        start = tab + 1;
+    }
+}
+
 std::string escape_field(std::string_view text) {
     std::string out;
     out.reserve(text.size());
@@ -103,21 +117,6 @@ std::optional<double> parse_value(std::string_view text) {
 }
 
 namespace {
-
-// Splits `line` at every TAB.
-std::vector<std::string_view> split_tabs(std::string_view line) {
-    std::vector<std::string_view> out;
-    std::size_t start = 0;
-    for (;;) {
-        const auto tab = line.find('\t', start);
-        if (tab == std::string_view::npos) {
-            out.push_back(line.substr(start));
-            return out;
-        }
-        out.push_back(line.substr(start, tab - start));
-        start = tab + 1;
-    }
-}
 
 template <class T>
 std::optional<T> parse_unsigned(std::string_view text) {

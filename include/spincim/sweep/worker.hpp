@@ -30,6 +30,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "spincim/sweep/sample.hpp"
 
@@ -55,6 +56,8 @@ int run_worker_stdio(const Evaluator& evaluate);
 
 // --- protocol text, shared with the supervisor and the journal -------------------------------
 
+// The fields of a protocol or journal line: `line` split at every TAB (no unescaping).
+[[nodiscard]] std::vector<std::string_view> split_tabs(std::string_view line);
 // Escapes backslash, TAB, LF and CR as \\, \t, \n, \r.
 [[nodiscard]] std::string escape_field(std::string_view text);
 // Inverse of escape_field; nullopt for a dangling or unknown escape.
