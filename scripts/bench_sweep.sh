@@ -77,15 +77,17 @@ print(f"2. worker RSS: {before:.1f} MB after {warm} samples, {after:.1f} MB afte
 EOF
 
 # --- 3. adaptive plan, N = 128 ----------------------------------------------------------------
-cat >"$work/adaptive.yaml" <<EOF
-study: bench_adaptive
-seed: 20220101
-monte_carlo:
-  tbs: {st_multiplicity: 96, load_multiplicity: 480}
-  cases:
-    - {label: N128_4x, n: 128, access_width: 4}
-  plan: {kind: adaptive, target: $target, confidence: 0.95}
+# The unboosted case of the study itself (its sense-amplifier sizes), at the requested target.
+python3 - "$root/netlists/stt_bnn_crer.yaml" "$target" >"$work/adaptive.yaml" <<'EOF'
+import sys
+for line in open(sys.argv[1]).read().splitlines():
+    if "label: N128_4x_boost" in line:
+        continue
+    if line.strip().startswith("target:"):
+        line = line[: line.index("target:")] + "target: " + sys.argv[2]
+    print(line)
 EOF
+grep -q "label: N128_4x," "$work/adaptive.yaml"
 t0=$(now); "$exe" sweep "$work/adaptive.yaml" -o "$work/ad" --workers 2 --no-progress >/dev/null; t1=$(now)
 python3 - "$work/ad/aer.csv" "$t0" "$t1" "$target" <<'EOF'
 import csv, sys

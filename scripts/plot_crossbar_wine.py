@@ -8,6 +8,8 @@
   OUT/conductance_map.png       conductance maps of solution 0 (Fig. 4(b))
   OUT/switching_voltage.png     write-verify switching-voltage maps and histogram (Fig. 2(d-e)),
                                 when the study co-simulated write-verify
+  OUT/write_accuracy.png        write accuracy and switching voltages vs diameter, beside the
+                                seed's 100 % (30 nm) and 85 % (60 nm) (Sec. II.B)
   OUT/superposition.png         relative RMS deviation vs applied voltage (Fig. 7)
 
 Needs python3-matplotlib and python3-numpy (Debian). Usage: scripts/plot_crossbar_wine.py OUT
@@ -124,8 +126,41 @@ def plot_switching(out):
         v = [float(r["v_switch_v"]) for r in rs if r["characterised"] == "1"]
         axes[1][k].hist(v, bins=12)
         axes[1][k].set_xlabel("V_apply (V)")
+        # V_max = 2 x the smallest switching voltage (seed 003 Sec. II.B): devices right of it
+        # cannot be written.
+        if v:
+            axes[1][k].axvline(2 * min(v), ls="--", color="red", label="V_max")
+            axes[1][k].legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "switching_voltage.png"), dpi=120)
+    plt.close(fig)
+
+
+def plot_write_accuracy(out):
+    path = os.path.join(out, "write_accuracy.csv")
+    if not os.path.exists(path):
+        return
+    rows = read_csv(path)
+    if not rows:
+        return
+    d = [1e9 * float(r["diameter_m"]) for r in rows]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.6))
+    ax1.plot(d, [100 * float(r["write_accuracy"]) for r in rows], "o-", label="spincim")
+    seed = [(x, 100 * float(r["seed003_write_accuracy"]))
+            for x, r in zip(d, rows) if r["seed003_write_accuracy"]]
+    if seed:
+        ax1.plot(*zip(*seed), "s", color="black", label="seed 003 (Sec. II.B)")
+    ax1.set_xlabel("MTJ diameter (nm)")
+    ax1.set_ylabel("write accuracy (%)")
+    ax1.legend(fontsize=7)
+    for key, label in (("v_switch_min_v", "min"), ("v_switch_mean_v", "mean"),
+                       ("v_switch_max_v", "max"), ("v_max_v", "V_max = 2 x min")):
+        ax2.plot(d, [float(r[key]) for r in rows], "o-", label=label)
+    ax2.set_xlabel("MTJ diameter (nm)")
+    ax2.set_ylabel("effective switching voltage (V)")
+    ax2.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "write_accuracy.png"), dpi=120)
     plt.close(fig)
 
 
@@ -158,6 +193,7 @@ def main() -> int:
     plot_gnorm(out)
     plot_conductances(out)
     plot_switching(out)
+    plot_write_accuracy(out)
     plot_superposition(out)
     print(f"plots written to {out}")
     return 0

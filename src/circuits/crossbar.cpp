@@ -167,6 +167,17 @@ CrossbarDevices crossbar_devices(const CrossbarSpec& spec) {
     return d;
 }
 
+models::MtjParams crossbar_device_params(const CrossbarSpec& spec, const CrossbarDevices& devices,
+                                         std::size_t k) {
+    models::MtjParams mp = spec.mtj;
+    mp.area = devices.area;
+    mp.t_ox = mp.t_ox_ref;
+    mp.ra = devices.area / devices.g_on(k);
+    mp.tmr0 = devices.tmr0[k];
+    mp.v_h = devices.v_h;
+    return mp;
+}
+
 netlist::Netlist crossbar(const CrossbarSpec& spec) {
     const CrossbarDevices dev = crossbar_devices(spec);
     const std::size_t m = spec.rows;
@@ -235,13 +246,7 @@ netlist::Netlist crossbar(const CrossbarSpec& spec) {
             const Node p = rnode[k];
             const Node q = cnode[k];
             if (mtj) {
-                // R_P = ra / area (tox = toxref, models/mtj_stt.sub Eq. (1)) = 1 / g_on.
-                models::MtjParams mp = spec.mtj;
-                mp.area = dev.area;
-                mp.t_ox = mp.t_ox_ref;
-                mp.ra = dev.area / dev.g_on(k);
-                mp.tmr0 = dev.tmr0[k];
-                mp.v_h = dev.v_h;
+                const models::MtjParams mp = crossbar_device_params(spec, dev, k);
                 static_cast<void>(models::mtj_instance_params(mp, dev.states[k], false, 0.0));
                 std::vector<InstanceParam> params;
                 params.push_back(

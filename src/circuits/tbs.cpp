@@ -58,6 +58,10 @@ void check_tbs_spec(const TbsSpec& spec) {
     check_range("st_multiplicity", spec.st_multiplicity, 1, 1000);
     check_range("load_multiplicity", spec.load_multiplicity, 1, 1000);
     check_range("logic_width_factor", spec.logic_width_factor, 1.0, 1e3);
+    check_range("sharpen_width_factor", spec.sharpen_width_factor, 1.0, 1e3);
+    check_range("sharpen_length_factor", spec.sharpen_length_factor, 1.0, 1e2);
+    check_range("switch_width_factor", spec.switch_width_factor, 1.0, 1e3);
+    check_range("switch_length_factor", spec.switch_length_factor, 1.0, 1e2);
     if (spec.delay_stages < 1 || spec.delay_stages > 400) {
         bad("delay_stages", "must be in [1, 400], got " + std::to_string(spec.delay_stages));
     }
@@ -117,23 +121,31 @@ void add_tbs(netlist::Netlist& net, const TbsSpec& spec, const Node& input) {
                             .model = card.pmos_model,
                             .width = logic.wp,
                             .length = logic.l});
-    net.add(netlist::Mosfet{.name = "sa_st",
+    // The starving device sits at the foot of the stack, source grounded, as in the classic
+    // current-starved inverter (the current-limiting devices at the rails, the switching devices
+    // inside): its gate is the sensed node, which is floating when it is the booster's output
+    // (seed 001 Fig. 9), and a grounded source keeps the start edge from coupling into it through
+    // C_gs; its drain sa_mid, held near LOAD by the switch but clipped at ~VDD - V_th, swings far
+    // less than LOAD, so the Miller coupling through C_gd is small too. (Measured with the 2-stage
+    // booster and a 96-finger M_ST: with M_ST above the switch the boosted input fell from 0.24 V
+    // to 0.07 V at the start edge and D_in never switched.)
+    net.add(netlist::Mosfet{.name = "sa_en",
                             .drain = "sa_load",
-                            .gate = input,
+                            .gate = "sa_start",
                             .source = "sa_mid",
+                            .bulk = gnd,
+                            .model = card.nmos_model,
+                            .width = spec.switch_width_factor * card.w_min,
+                            .length = spec.switch_length_factor * card.l_min});
+    net.add(netlist::Mosfet{.name = "sa_st",
+                            .drain = "sa_mid",
+                            .gate = input,
+                            .source = gnd,
                             .bulk = gnd,
                             .model = card.nmos_model,
                             .width = spec.st_width_factor * card.w_min,
                             .length = spec.st_length_factor * card.l_min,
                             .multiplier = static_cast<double>(spec.st_multiplicity)});
-    net.add(netlist::Mosfet{.name = "sa_en",
-                            .drain = "sa_mid",
-                            .gate = "sa_start",
-                            .source = gnd,
-                            .bulk = gnd,
-                            .model = card.nmos_model,
-                            .width = 4.0 * logic.wn,
-                            .length = logic.l});
     // M_LOAD: NMOS gate capacitor (drain, source and bulk grounded) on LOAD.
     net.add(netlist::Mosfet{.name = "sa_ld",
                             .drain = gnd,
@@ -145,7 +157,11 @@ void add_tbs(netlist::Netlist& net, const TbsSpec& spec, const Node& input) {
                             .length = spec.load_length_factor * card.l_min,
                             .multiplier = static_cast<double>(spec.load_multiplicity)});
     // Sharpening inverter: D_in rises when LOAD falls through the inverter's threshold.
-    add_inverter(net, "sa_sh", "sa_load", "sa_din", "sa_vdd", logic);
+    const CmosCell sharpen{.cmos = spec.cmos,
+                           .wn = spec.sharpen_width_factor * card.w_min,
+                           .wp = 2.0 * spec.sharpen_width_factor * card.w_min,
+                           .l = spec.sharpen_length_factor * card.l_min};
+    add_inverter(net, "sa_sh", "sa_load", "sa_din", "sa_vdd", sharpen);
 
     // Delay line: non-inverting stages (inverter, stage load, inverter) from the start edge.
     Node previous = "sa_start";

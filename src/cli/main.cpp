@@ -4,6 +4,7 @@
 //   spincim netlist STUDY.yaml -o OUT.cir      write the netlist that `run` would simulate
 //   spincim run     STUDY.yaml -o OUTDIR       one simulation: results.json + CSV tables
 //   spincim sweep   STUDY.yaml -o OUTDIR [--workers N] [--resume]   Monte Carlo sweep
+//   spincim mismatch STUDY.yaml [--case L] [--k K]   where the time margin's spread comes from
 //   spincim help [COMMAND]
 //
 // Exit codes: 0 success, 2 bad input, 3 simulation failed, 1 internal error.
@@ -216,6 +217,20 @@ int main(int argc, char** argv) {
     bool no_progress = false;
     sweep->add_flag("--no-progress", no_progress, "no progress bar on standard error");
 
+    cli::MismatchCommand mismatch_cmd;
+    std::size_t mismatch_k = 0;
+    auto* mismatch = app.add_subcommand(
+        "mismatch", "Which devices set the spread of the time margin (monte_carlo study)");
+    mismatch->add_option("study", study, "study file (YAML) with a monte_carlo section")
+        ->required();
+    mismatch->add_option("--case", mismatch_cmd.case_label, "case label (default: the first)");
+    auto* mismatch_k_opt =
+        mismatch->add_option("--k", mismatch_k, "popcount N1 (default: N/2 - 1)");
+    mismatch
+        ->add_option("--row-draws", mismatch_cmd.row_draws,
+                     "rows drawn for the row's share (default: 40)")
+        ->check(CLI::Range(2, 100000));
+
     // The worker processes of a sweep (not for users: the supervisor starts them).
     std::string worker_hash;
     auto* worker = app.add_subcommand("sweep-worker", "");
@@ -251,6 +266,12 @@ int main(int argc, char** argv) {
             sweep_cmd.progress = !no_progress;
             return cli::run_sweep(spec, sweep_cmd, std::cout);
         }
+        if (*mismatch) {
+            require_file(study);
+            if (mismatch_k_opt->count() > 0)
+                mismatch_cmd.k = mismatch_k;
+            return cli::run_mismatch(config::load_study(study, models), mismatch_cmd, std::cout);
+        }
         if (*worker) {
             require_file(study);
             return cli::run_sweep_worker(config::load_study(study, models), worker_hash);
@@ -265,7 +286,7 @@ int main(int argc, char** argv) {
                 return 0;
             }
         std::cerr << "spincim: no command '" << topic
-                  << "' (commands: check, netlist, run, sweep, help)\n";
+                  << "' (commands: check, netlist, run, sweep, mismatch, help)\n";
         return static_cast<int>(ExitCode::bad_input);
     } catch (const InputError& e) {
         std::cerr << "spincim: error: " << e.what() << "\n";

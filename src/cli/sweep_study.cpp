@@ -1,8 +1,10 @@
 #include "sweep_study.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -18,6 +20,7 @@
 #include "spincim/spice/session.hpp"
 #include "spincim/sweep/sweep.hpp"
 #include "spincim/sweep/worker.hpp"
+#include "spincim/units/units.hpp"
 
 #ifndef SPINCIM_VERSION
 #define SPINCIM_VERSION "unknown"
@@ -351,6 +354,58 @@ int run_sweep_worker(const config::StudySpec& study, const std::string& hash) {
         return r;
     };
     return sweep::run_worker_stdio(evaluate);
+}
+
+int run_mismatch(const config::StudySpec& study, const MismatchCommand& command,
+                 std::ostream& out) {
+    const auto& mc = mc_of(study);
+    std::size_t c = 0;
+    if (!command.case_label.empty()) {
+        const auto it = std::find_if(mc.cases.begin(), mc.cases.end(), [&](const auto& cs) {
+            return cs.label == command.case_label;
+        });
+        if (it == mc.cases.end()) {
+            std::string labels;
+            for (const auto& cs : mc.cases)
+                labels += (labels.empty() ? "" : ", ") + cs.label;
+            throw InputError("no case '" + command.case_label + "' (cases: " + labels + ")",
+                             SourceLocation{study.file, 0, 0, "cases"});
+        }
+        c = static_cast<std::size_t>(it - mc.cases.begin());
+    }
+    const std::size_t n = mc.cases[c].n;
+    const std::size_t k = command.k.value_or(n / 2 - 1);
+    if (k > n)
+        throw InputError("--k must be in [0, N = " + std::to_string(n) + "], got " +
+                             std::to_string(k),
+                         SourceLocation{study.file, 0, 0, "k"});
+    if (command.row_draws < 2 || command.row_draws > 100000)
+        throw InputError("--row-draws must be in [2, 100000], got " +
+                             std::to_string(command.row_draws),
+                         SourceLocation{study.file, 0, 0, "row-draws"});
+    spice::SessionOptions options;
+    options.timeout_s = mc.sample_timeout_s;
+    spice::Session session(options);
+    montecarlo::SenseEvaluator ev(session, config::sense_mc_spec(mc, c, study.seed));
+    const auto report = ev.mismatch_contributions(k, command.row_draws);
+    const double var = report.linear_sigma_s * report.linear_sigma_s;
+    out << "mismatch contributions, case " << mc.cases[c].label << " (N = " << n << "), N1 = " << k
+        << ": V_SL " << units::to_eng(report.v_sl) << "V, T_SW " << units::to_eng(report.t_sw_s)
+        << "s\n";
+    out << "  source                sigma        dT_SW   share\n";
+    for (const auto& item : report.items) {
+        const double share = var > 0.0 ? item.dt_s * item.dt_s / var : 0.0;
+        out << "  " << std::left << std::setw(18) << item.source << std::right << std::setw(10)
+            << units::to_eng(item.sigma) << "V" << std::setw(11) << units::to_eng(item.dt_s) << "s"
+            << std::setw(7) << std::fixed << std::setprecision(1) << 100.0 * share << " %\n";
+        out.unsetf(std::ios::floatfield);
+    }
+    out << "  quadrature sum: sigma_TM ~ " << units::to_eng(report.linear_sigma_s)
+        << "s; T_SW step between adjacent N1 at N/2: " << units::to_eng(report.step_s) << "s ("
+        << std::fixed << std::setprecision(2) << report.linear_sigma_s / report.step_s
+        << " steps)\n";
+    out.unsetf(std::ios::floatfield);
+    return 0;
 }
 
 } // namespace spincim::cli

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <iosfwd>
+#include <optional>
 #include <string>
 
 #include "spincim/config/study.hpp"
@@ -31,5 +32,15 @@ int run_sweep(const config::StudySpec& study, const SweepCommand& command, std::
 // Worker main: evaluates the samples the supervisor sends on stdin (sweep/worker.hpp protocol).
 // Refuses (exit 2) a study whose hash differs from `hash` (the file changed under the sweep).
 int run_sweep_worker(const config::StudySpec& study, const std::string& hash);
+
+// `spincim mismatch STUDY [--case LABEL] [--k K] [--row-draws N]`: the mismatch-contribution
+// table (montecarlo::MismatchReport) of one case of a monte_carlo study at popcount k (default
+// N/2 - 1), printed on `out` with each source's share of the variance. Returns the exit code.
+struct MismatchCommand {
+    std::string case_label; // empty: the first case
+    std::optional<std::size_t> k;
+    std::size_t row_draws = 40;
+};
+int run_mismatch(const config::StudySpec& study, const MismatchCommand& command, std::ostream& out);
 
 } // namespace spincim::cli

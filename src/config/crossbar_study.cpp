@@ -164,6 +164,8 @@ CrossbarStudySpec read_crossbar_study(const Value& v, const std::filesystem::pat
         w.time_step = wm.positive_or("time_step", w.time_step);
         if (auto r = wm.optional("ratio_min"))
             w.ratio_min = r->number_in(1.01, 100.0);
+        static constexpr std::string_view engines[] = {"native", "spice"};
+        w.native = wm.choice_or("engine", engines, "native") == "native";
         wm.finish();
         if (w.v_cap < w.v_start)
             wv->fail("v_cap must not be below v_start");
@@ -196,9 +198,11 @@ std::string crossbar_study_reference() {
     ideal                      also the ideal array: no variation, no line resistance (default true)
     superposition              {vectors 100, voltages [0.1 .. 0.5]} Appendix B check (vectors 0: off)
     threads                    worker threads, 0 = all cores
-    write_verify               ngspice co-simulation of write-verify on a corner of each array:
+    write_verify               write-verify co-simulation on the rows x cols corner of each array:
                                {enabled true, rows 5, cols 5, v_start 1.2, v_step 0.1, v_cap 4,
-                                pulse_width 1m, time_step 100u, ratio_min 1.5}
+                                pulse_width 1m, time_step 100u, ratio_min 1.5,
+                                engine native|spice}: native = event-driven STT switching on
+                               the native solver (fast), spice = one ngspice transient per pulse
 )";
 }
 

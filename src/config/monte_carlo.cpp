@@ -161,6 +161,42 @@ McPlanSpec read_plan(const Value& v, const std::vector<McCaseSpec>& cases) {
     return p;
 }
 
+McTbsOverrides read_tbs_overrides(const Value& v) {
+    Map tm = v.map();
+    McTbsOverrides o;
+    const auto factor = [&](std::string_view key, std::optional<double>& out) {
+        if (auto x = tm.optional(key))
+            out = x->positive();
+    };
+    factor("st_width", o.st_width);
+    factor("st_length", o.st_length);
+    factor("load_width", o.load_width);
+    factor("load_length", o.load_length);
+    factor("sharpen_width", o.sharpen_width);
+    factor("sharpen_length", o.sharpen_length);
+    factor("switch_width", o.switch_width);
+    factor("switch_length", o.switch_length);
+    if (auto x = tm.optional("st_multiplicity"))
+        o.st_multiplicity = static_cast<int>(x->integer(1, 1000));
+    if (auto x = tm.optional("load_multiplicity"))
+        o.load_multiplicity = static_cast<int>(x->integer(1, 1000));
+    tm.finish();
+    return o;
+}
+
+void apply_tbs_overrides(const McTbsOverrides& o, circuits::TbsSpec& t) {
+    t.st_width_factor = o.st_width.value_or(t.st_width_factor);
+    t.st_length_factor = o.st_length.value_or(t.st_length_factor);
+    t.load_width_factor = o.load_width.value_or(t.load_width_factor);
+    t.load_length_factor = o.load_length.value_or(t.load_length_factor);
+    t.sharpen_width_factor = o.sharpen_width.value_or(t.sharpen_width_factor);
+    t.sharpen_length_factor = o.sharpen_length.value_or(t.sharpen_length_factor);
+    t.switch_width_factor = o.switch_width.value_or(t.switch_width_factor);
+    t.switch_length_factor = o.switch_length.value_or(t.switch_length_factor);
+    t.st_multiplicity = o.st_multiplicity.value_or(t.st_multiplicity);
+    t.load_multiplicity = o.load_multiplicity.value_or(t.load_multiplicity);
+}
+
 } // namespace
 
 void read_row_electrical(Map& m, circuits::XnorRowSpec& r) {
@@ -190,23 +226,8 @@ MonteCarloStudySpec read_monte_carlo(const Value& v) {
         read_row_electrical(rm, mc.row);
         rm.finish();
     }
-    if (auto tbs = m.optional("tbs")) {
-        Map tm = tbs->map();
-        auto& o = mc.tbs;
-        if (auto x = tm.optional("st_width"))
-            o.st_width = x->positive();
-        if (auto x = tm.optional("st_length"))
-            o.st_length = x->positive();
-        if (auto x = tm.optional("load_width"))
-            o.load_width = x->positive();
-        if (auto x = tm.optional("load_length"))
-            o.load_length = x->positive();
-        if (auto x = tm.optional("st_multiplicity"))
-            o.st_multiplicity = static_cast<int>(x->integer(1, 1000));
-        if (auto x = tm.optional("load_multiplicity"))
-            o.load_multiplicity = static_cast<int>(x->integer(1, 1000));
-        tm.finish();
-    }
+    if (auto tbs = m.optional("tbs"))
+        mc.tbs = read_tbs_overrides(*tbs);
     if (auto b = m.optional("booster")) {
         Map bm = b->map();
         mc.booster.stages =
@@ -216,6 +237,8 @@ MonteCarloStudySpec read_monte_carlo(const Value& v) {
         mc.booster.sw = bm.choice_or("switch", switches, "transmission_gate") == "ideal"
                             ? circuits::BoosterSwitch::ideal
                             : circuits::BoosterSwitch::transmission_gate;
+        if (auto tbs = bm.optional("tbs"))
+            mc.boost_tbs = read_tbs_overrides(*tbs);
         bm.finish();
     }
     if (auto var = m.optional("variation"))
@@ -267,14 +290,9 @@ montecarlo::SenseMcSpec sense_mc_spec(const MonteCarloStudySpec& mc, std::size_t
     spec.sense.row.inputs = inputs;
     spec.sense.row.access_width_factor = cs.access_width;
     spec.sense.tbs.cmos = mc.row.cmos;
-    auto& t = spec.sense.tbs;
-    const auto& o = mc.tbs;
-    t.st_width_factor = o.st_width.value_or(t.st_width_factor);
-    t.st_length_factor = o.st_length.value_or(t.st_length_factor);
-    t.load_width_factor = o.load_width.value_or(t.load_width_factor);
-    t.load_length_factor = o.load_length.value_or(t.load_length_factor);
-    t.st_multiplicity = o.st_multiplicity.value_or(t.st_multiplicity);
-    t.load_multiplicity = o.load_multiplicity.value_or(t.load_multiplicity);
+    apply_tbs_overrides(mc.tbs, spec.sense.tbs);
+    if (cs.boost)
+        apply_tbs_overrides(mc.boost_tbs, spec.sense.tbs);
     if (cs.boost) {
         circuits::BoosterSpec b = spec.sense.booster.value_or(mc.booster);
         b.stages = mc.booster.stages;
@@ -296,9 +314,11 @@ std::string monte_carlo_reference() {
     row:                       v_bl (0.3), v_wl (0.7), access_length, driver_width, c_sl (50f),
                                driver (transmission_gate|ideal), cmos (cmos65|cmos45),
                                mtj (stt_bnn_table1|dmtj_smtj_table1)
-    tbs:                       st_width, st_length, load_width, load_length (multiples of the
+    tbs:                       st_width, st_length, load_width, load_length, sharpen_width,
+                               sharpen_length, switch_width, switch_length (multiples of the
                                minimum), st_multiplicity, load_multiplicity
-    booster:                   stages (2), c_boost (200f), switch (transmission_gate|ideal)
+    booster:                   stages (2), c_boost (200f), switch (transmission_gate|ideal),
+                               tbs (overrides for the boosted cases, same keys as tbs)
     variation:                 none | default | {mtj: {area|tox|tfl|tmr0: {global, local}},
                                mos: {avt (V m), global_vth_n (V), global_vth_p (V)}}
                                relative sigmas; defaults from seed 000 (5/1/1/3 %)

@@ -1,6 +1,7 @@
 #include "spincim/montecarlo/sense_mc.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -87,6 +88,11 @@ SenseMcSpec default_sense_mc_spec(std::size_t n, bool booster) {
     spec.sense.tbs.trim_unit_cap = 1.5 * spec.sense.tbs.delay_stage_load / 255.0;
     if (booster) {
         spec.sense.booster = circuits::BoosterSpec{};
+        // The boosted input (~1.8x V_SL) makes M_ST ~30x stronger: M_LOAD 16x wide and 480
+        // fingers (17x the unboosted load) keeps T_SW at a few ns, longer than a coarse stage,
+        // as seed 001 sizes M_LOAD for the reference delay (Sec. IV.A).
+        spec.sense.tbs.load_width_factor = 16.0;
+        spec.sense.tbs.load_multiplicity = 480;
     }
     return spec;
 }
@@ -426,6 +432,17 @@ const SenseCalibration& SenseEvaluator::calibration() {
         code = static_cast<std::uint32_t>(next);
     }
     c.trim_code = code;
+    // A midpoint the line cannot reach (shorter than its first tap with the trim at zero) would
+    // leave T_REF far from it; such a design point is refused rather than used (measured: a
+    // boosted default TBS at N = 16 switches in 0.3 ns, one coarse stage is 0.9 ns).
+    const double tolerance = bits > 0 ? std::max(c.trim_lsb_s, 1e-12) : 0.5 * c.coarse_stage_s;
+    if (c.residual_s() > tolerance) {
+        calibration_failed("the reference cannot reach the midpoint " + units::to_eng(c.target_s) +
+                           " s (T_REF " + units::to_eng(c.t_ref_s) + " s with " +
+                           std::to_string(c.delay_stages) +
+                           " coarse stages): raise the TBS load (M_LOAD) or shorten the delay "
+                           "line's stages");
+    }
     calibration_ = c;
 
     // The per-sample bench: fixed text, loaded before each sample and then altered.
@@ -444,6 +461,7 @@ const SenseCalibration& SenseEvaluator::calibration() {
         fallback_text_ = fallback.to_spice();
     }
     tbs_text_ = bench_->to_spice();
+    calibration_->local_bias_s = local_bias();
     return *calibration_;
 }
 
@@ -532,32 +550,14 @@ SenseSample SenseEvaluator::measure_design_time(SenseSample sample, std::uint64_
     return sample;
 }
 
-SenseSample SenseEvaluator::measure_per_die(SenseSample sample, std::uint64_t key) {
-    const std::size_t half = spec_.n / 2;
-    const VariationSpec global = global_part(spec_.variation);
-    const std::size_t k_sample = sample.k;
-    // (1) The die's calibration rows: fixed test vectors, global shifts only.
-    RowOp die_op[2];
-    const std::size_t die_k[2] = {half + 1, half - 1};
-    for (std::size_t i = 0; i < 2; ++i) {
-        die_op[i] =
-            row_op(session_, die_calibration_row(die_k[i], k_sample, sample.index), test_current());
-        if (!die_op[i].run.usable()) {
-            sample.status = die_op[i].run.status;
-            sample.message = "die calibration row .op at N1 = " + std::to_string(die_k[i]) + ": " +
-                             die_op[i].run.summary();
-            return sample;
-        }
-    }
-    // (2) Three runs of the front-end bench, loaded once: the die's two calibration inputs with
-    // the global MOS shifts, then the sample with global + local shifts. Every value a run
-    // depends on is altered before it.
+spice::RunResult SenseEvaluator::run_front_end(double v_sl, double r_th,
+                                               const VariationSpec& variation, std::uint64_t key,
+                                               TbsTimes& times) {
     const netlist::Netlist& bench = *bench_;
     const circuits::TbsSpec tbs = front_end_tbs(spec_.sense.tbs);
     const double vdd = 2.0 * circuits::tbs_threshold(tbs);
     // Every run starts from a fresh load, so it does not depend on the runs before it.
-    const auto attempt = [&](const std::string& text, double v_sl, double r_th,
-                             const VariationSpec& variation) -> spice::RunResult {
+    const auto attempt = [&](const std::string& text) -> spice::RunResult {
         const auto loaded = session_.load(text);
         if (!loaded.usable()) {
             return loaded;
@@ -580,26 +580,86 @@ SenseSample SenseEvaluator::measure_per_die(SenseSample sample, std::uint64_t ke
         }
         return true;
     };
-    const auto run_front_end = [&](double v_sl, double r_th, const VariationSpec& variation,
-                                   TbsTimes& times) -> spice::RunResult {
-        auto r = attempt(tbs_text_, v_sl, r_th, variation);
-        if (!r.usable() || !physical()) {
-            r = attempt(fallback_text_, v_sl, r_th, variation);
-            if (r.usable() && !physical()) {
-                r.status = spice::RunStatus::nonconvergence;
-                r.diagnostics.emplace_back(
-                    "spincim: non-physical initial operating point (SA node outside the rails)");
-            }
+    auto r = attempt(tbs_text_);
+    if (!r.usable() || !physical()) {
+        r = attempt(fallback_text_);
+        if (r.usable() && !physical()) {
+            r.status = spice::RunStatus::nonconvergence;
+            r.diagnostics.emplace_back(
+                "spincim: non-physical initial operating point (SA node outside the rails)");
         }
-        if (r.usable()) {
-            times = read_tbs_times(session_, bench, tbs);
+    }
+    if (r.usable()) {
+        times = read_tbs_times(session_, bench, tbs);
+    }
+    return r;
+}
+
+double SenseEvaluator::local_bias() {
+    const VariationSpec local = local_part(spec_.variation);
+    const bool has_local = local.avt_v_m > 0.0 || local.area.local > 0.0 || local.tox.local > 0.0 ||
+                           local.tfl.local > 0.0 || local.tmr0.local > 0.0;
+    if (spec_.reference != ReferenceMode::per_die || !spec_.variation.enabled || !has_local ||
+        spec_.bias_pairs == 0) {
+        return 0.0;
+    }
+    VariationSpec twin = local;
+    twin.antithetic = true;
+    const std::size_t half = spec_.n / 2;
+    // Draws far above any sweep's sample indices (sample_key allows indices below 2^40).
+    constexpr std::uint64_t kBiasIndex = (std::uint64_t{1} << 40) - (std::uint64_t{1} << 20);
+    const VariationSpec nominal = [&] {
+        VariationSpec v = spec_.variation;
+        v.enabled = false;
+        return v;
+    }();
+    const auto t_sw = [&](std::size_t k, const VariationSpec* variation, std::uint64_t key) {
+        const RowOp op =
+            row_op(session_, make_row(k, sample_key(k, 0), variation, key), test_current());
+        TbsTimes times;
+        if (!op.run.usable() ||
+            !run_front_end(op.v_sl, op.r_th, variation ? *variation : nominal, key, times)
+                 .usable() ||
+            !times.t_sw) {
+            calibration_failed("local bias: a row of N1 = " + std::to_string(k) +
+                               " did not give T_SW");
         }
-        return r;
+        return *times.t_sw;
     };
+    const double nominal_mid = 0.5 * (t_sw(half + 1, nullptr, 0) + t_sw(half - 1, nullptr, 0));
+    double sum = 0.0;
+    for (std::size_t i = 0; i < spec_.bias_pairs; ++i) {
+        const std::uint64_t key = sample_key(half, kBiasIndex + i);
+        for (const VariationSpec* v : std::array<const VariationSpec*, 2>{&local, &twin}) {
+            sum += 0.5 * (t_sw(half + 1, v, key) + t_sw(half - 1, v, key));
+        }
+    }
+    return sum / static_cast<double>(2 * spec_.bias_pairs) - nominal_mid;
+}
+
+SenseSample SenseEvaluator::measure_per_die(SenseSample sample, std::uint64_t key) {
+    const std::size_t half = spec_.n / 2;
+    const VariationSpec global = global_part(spec_.variation);
+    const std::size_t k_sample = sample.k;
+    // (1) The die's calibration rows: fixed test vectors, global shifts only.
+    RowOp die_op[2];
+    const std::size_t die_k[2] = {half + 1, half - 1};
+    for (std::size_t i = 0; i < 2; ++i) {
+        die_op[i] =
+            row_op(session_, die_calibration_row(die_k[i], k_sample, sample.index), test_current());
+        if (!die_op[i].run.usable()) {
+            sample.status = die_op[i].run.status;
+            sample.message = "die calibration row .op at N1 = " + std::to_string(die_k[i]) + ": " +
+                             die_op[i].run.summary();
+            return sample;
+        }
+    }
+    // (2) Three runs of the front-end bench: the die's two calibration inputs with the global
+    // MOS shifts, then the sample with global + local shifts.
     double die_t_sw[2] = {kNaN, kNaN};
     for (std::size_t i = 0; i < 2; ++i) {
         TbsTimes times;
-        const auto r = run_front_end(die_op[i].v_sl, die_op[i].r_th, global, times);
+        const auto r = run_front_end(die_op[i].v_sl, die_op[i].r_th, global, key, times);
         if (!r.usable()) {
             sample.status = r.status;
             sample.message = "die calibration transient: " + r.summary();
@@ -615,7 +675,8 @@ SenseSample SenseEvaluator::measure_per_die(SenseSample sample, std::uint64_t ke
     }
     sample.die_t_sw_above_s = die_t_sw[0];
     sample.die_t_sw_below_s = die_t_sw[1];
-    sample.die_target_s = circuits::midpoint_reference(die_t_sw[0], die_t_sw[1]);
+    sample.die_target_s =
+        circuits::midpoint_reference(die_t_sw[0], die_t_sw[1]) + calibration().local_bias_s;
     const double lsb = calibration().trim_lsb_s;
     const double phase = spec_.variation.enabled
                              ? lsb * RandomStream(spec_.seed, key, "calib.trim_phase").uniform()
@@ -624,7 +685,7 @@ SenseSample SenseEvaluator::measure_per_die(SenseSample sample, std::uint64_t ke
 
     // (3) The sample itself.
     TbsTimes times;
-    const auto r = run_front_end(sample.v_sl, sample.r_th_ohm, spec_.variation, times);
+    const auto r = run_front_end(sample.v_sl, sample.r_th_ohm, spec_.variation, key, times);
     sample.status = r.status;
     if (!r.usable()) {
         sample.message = "TBS transient: " + r.summary();
@@ -640,6 +701,111 @@ SenseSample SenseEvaluator::measure_per_die(SenseSample sample, std::uint64_t ke
     sample.t_sw_s = *times.t_sw;
     sample.tm_s = sample.t_sw_s - sample.t_ref_s;
     return sample;
+}
+
+MismatchReport SenseEvaluator::mismatch_contributions(std::size_t k, std::size_t row_draws) {
+    if (row_draws < 2) {
+        bad("row_draws", "must be at least 2, got " + std::to_string(row_draws));
+    }
+    const SenseCalibration& cal = calibration();
+    MismatchReport report;
+    report.k = k;
+    report.step_s = 0.5 * std::abs(cal.t_sw_below_s - cal.t_sw_above_s);
+    report.dt_dv_sl = (cal.t_sw_above_s - cal.t_sw_below_s) / (cal.v_sl_above - cal.v_sl_below);
+    const RowOp nominal =
+        row_op(session_, make_row(k, sample_key(k, 0), nullptr, 0), test_current());
+    if (!nominal.run.usable()) {
+        throw SimulationError("mismatch: nominal row .op: " + nominal.run.summary());
+    }
+    report.v_sl = nominal.v_sl;
+    const netlist::Netlist& bench = *bench_;
+    const circuits::TbsSpec tbs = spec_.reference == ReferenceMode::per_die
+                                      ? front_end_tbs(spec_.sense.tbs)
+                                      : calibrated_tbs();
+    // T_SW of the bench with the given threshold shifts (element name -> delvto).
+    const auto t_sw = [&](const std::vector<MosShift>& shifts) {
+        auto r = session_.load(tbs_text_);
+        if (r.usable()) {
+            session_.alter("Vmc_vth", "dc", nominal.v_sl);
+            session_.alter("Rmc_rth", "resistance", std::max(nominal.r_th, 1e-3));
+            for (const auto& shift : shifts) {
+                session_.alter(shift.device, "delvto", shift.delvto);
+            }
+            r = session_.run();
+        }
+        if (!r.usable()) {
+            throw SimulationError("mismatch: TBS transient: " + r.summary());
+        }
+        const TbsTimes times = read_tbs_times(session_, bench, tbs);
+        if (!times.t_sw) {
+            throw SimulationError("mismatch: D_in did not switch at N1 = " + std::to_string(k));
+        }
+        return *times.t_sw;
+    };
+    report.t_sw_s = t_sw({});
+
+    // Devices one at a time: +1 sigma of the local (Pelgrom) threshold shift.
+    const std::vector<MosDevice> devices = mos_devices(bench);
+    for (const auto& d : devices) {
+        const double sigma = pelgrom_sigma(spec_.variation.avt_v_m, d.w, d.l, d.m);
+        if (sigma > 0.0) {
+            report.items.push_back({d.device, sigma, t_sw({{d.device, sigma}}) - report.t_sw_s});
+        }
+    }
+    if (spec_.reference == ReferenceMode::design_time) {
+        for (const bool pmos : {false, true}) {
+            const double sigma =
+                pmos ? spec_.variation.global_vth_p_v : spec_.variation.global_vth_n_v;
+            std::vector<MosShift> shifts;
+            for (const auto& d : devices) {
+                if (d.pmos == pmos) {
+                    shifts.push_back({d.device, sigma});
+                }
+            }
+            if (sigma > 0.0) {
+                report.items.push_back(
+                    {pmos ? "global: PMOS" : "global: NMOS", sigma, t_sw(shifts) - report.t_sw_s});
+            }
+        }
+    }
+
+    // The row: spread of V_SL under its local MOS or local MTJ variation alone.
+    const VariationSpec local = local_part(spec_.variation);
+    VariationSpec mos_only = local;
+    VariationSpec mtj_only = local;
+    for (ParamSigma* p : {&mos_only.area, &mos_only.tox, &mos_only.tfl, &mos_only.tmr0}) {
+        p->local = 0.0;
+    }
+    mtj_only.avt_v_m = 0.0;
+    for (const auto& [label, variation] :
+         {std::pair{"row: local MOS", &mos_only}, std::pair{"row: local MTJ", &mtj_only}}) {
+        double sum = 0.0;
+        double sum2 = 0.0;
+        for (std::size_t i = 0; i < row_draws; ++i) {
+            const RowOp op =
+                row_op(session_, make_row(k, sample_key(k, 0), variation, sample_key(k, i)),
+                       test_current());
+            if (!op.run.usable()) {
+                throw SimulationError(std::string("mismatch: ") + label +
+                                      " .op: " + op.run.summary());
+            }
+            sum += op.v_sl;
+            sum2 += op.v_sl * op.v_sl;
+        }
+        const double n = static_cast<double>(row_draws);
+        const double var = std::max(0.0, (sum2 - sum * sum / n) / (n - 1.0));
+        const double sd = std::sqrt(var);
+        report.items.push_back({label, sd, sd * std::abs(report.dt_dv_sl)});
+    }
+    double total = 0.0;
+    for (const auto& item : report.items) {
+        total += item.dt_s * item.dt_s;
+    }
+    report.linear_sigma_s = std::sqrt(total);
+    std::stable_sort(report.items.begin(), report.items.end(), [](const auto& a, const auto& b) {
+        return std::abs(a.dt_s) > std::abs(b.dt_s);
+    });
+    return report;
 }
 
 } // namespace spincim::montecarlo

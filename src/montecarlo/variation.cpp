@@ -144,33 +144,48 @@ double mos_delvto(const VariationSpec& spec, bool pmos, double w, double l, doub
     RandomStream global(seed, key, pmos ? "global.mos.pmos" : "global.mos.nmos");
     RandomStream local(seed, key, "mos." + netlist::to_lower(device));
     const double sigma_g = pmos ? spec.global_vth_p_v : spec.global_vth_n_v;
-    return sigma_g * global.normal() + pelgrom_sigma(spec.avt_v_m, w, l, m) * local.normal();
+    const double sign = spec.antithetic ? -1.0 : 1.0;
+    return sigma_g * global.normal() + sign * pelgrom_sigma(spec.avt_v_m, w, l, m) * local.normal();
+}
+
+std::vector<MosDevice> mos_devices(const netlist::Netlist& net) {
+    std::vector<MosDevice> out;
+    for (const auto& element : net.elements()) {
+        const auto* m = std::get_if<netlist::Mosfet>(&element);
+        if (m == nullptr) {
+            continue;
+        }
+        const auto pmos = is_pmos(net, m->model);
+        if (!pmos) {
+            bad("mosfet", "device '" + netlist::spice_name(element) + "': model '" + m->model +
+                              "' is neither a .model card of the netlist nor a spincim CMOS "
+                              "card, so its type (nmos/pmos) is unknown");
+        }
+        const std::string field = "device '" + netlist::spice_name(element) + "'";
+        out.push_back({.device = netlist::spice_name(element),
+                       .name = m->name,
+                       .pmos = *pmos,
+                       .w = number_of(m->width, field + " width"),
+                       .l = number_of(m->length, field + " length"),
+                       .m = m->multiplier ? number_of(*m->multiplier, field + " m") : 1.0});
+    }
+    return out;
 }
 
 std::vector<MosShift> mos_shifts(const netlist::Netlist& net, const VariationSpec& spec,
                                  std::uint64_t seed, std::uint64_t key) {
     check_variation_spec(spec);
     std::vector<MosShift> out;
-    for (const auto& element : net.elements()) {
-        const auto* m = std::get_if<netlist::Mosfet>(&element);
-        if (m == nullptr) {
-            continue;
-        }
-        double delvto = 0.0;
-        if (spec.enabled) {
-            const auto pmos = is_pmos(net, m->model);
-            if (!pmos) {
-                bad("mosfet", "device '" + netlist::spice_name(element) + "': model '" + m->model +
-                                  "' is neither a .model card of the netlist nor a spincim CMOS "
-                                  "card, so its type (nmos/pmos) is unknown");
+    if (!spec.enabled) {
+        for (const auto& element : net.elements()) {
+            if (std::holds_alternative<netlist::Mosfet>(element)) {
+                out.push_back({netlist::spice_name(element), 0.0});
             }
-            const std::string field = "device '" + netlist::spice_name(element) + "'";
-            const double w = number_of(m->width, field + " width");
-            const double l = number_of(m->length, field + " length");
-            const double mult = m->multiplier ? number_of(*m->multiplier, field + " m") : 1.0;
-            delvto = mos_delvto(spec, *pmos, w, l, mult, m->name, seed, key);
         }
-        out.push_back({netlist::spice_name(element), delvto});
+        return out;
+    }
+    for (const auto& d : mos_devices(net)) {
+        out.push_back({d.device, mos_delvto(spec, d.pmos, d.w, d.l, d.m, d.name, seed, key)});
     }
     return out;
 }
@@ -207,7 +222,11 @@ void apply_variation(netlist::Netlist& net, const VariationSpec& spec, std::uint
             const std::pair<const char*, const ParamSigma*> params[] = {
                 {"area", &spec.area}, {"tox", &spec.tox}, {"tfl", &spec.tfl}, {"tmr0", &spec.tmr0}};
             for (const auto& [name, sigma] : params) {
-                const double f = mtj_factor(*sigma, name, x->name, seed, key);
+                ParamSigma drawn = *sigma;
+                if (spec.antithetic) {
+                    drawn.local = -drawn.local;
+                }
+                const double f = mtj_factor(drawn, name, x->name, seed, key);
                 auto it =
                     std::find_if(varied.params.begin(), varied.params.end(),
                                  [&](const auto& p) { return netlist::iequals(p.name, name); });

@@ -1,12 +1,13 @@
 #include "spincim/program/write_verify.hpp"
 
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "spincim/core/error.hpp"
 #include "spincim/netlist/analysis.hpp"
-#include "spincim/network/crossbar_solver.hpp"
 #include "spincim/program/crossbar_mapping.hpp"
 
 namespace spincim::program {
@@ -22,7 +23,16 @@ std::string state_node(std::size_t i, std::size_t j) {
 
 ArrayProgrammer::ArrayProgrammer(circuits::CrossbarSpec array, spice::Session& session,
                                  WriteVerifyOptions options)
+    : ArrayProgrammer(std::move(array), options, &session) {}
+
+ArrayProgrammer::ArrayProgrammer(circuits::CrossbarSpec array, WriteVerifyOptions options)
+    : ArrayProgrammer(std::move(array), options, nullptr) {}
+
+ArrayProgrammer::ArrayProgrammer(circuits::CrossbarSpec array, WriteVerifyOptions options,
+                                 spice::Session* session)
     : spec_(std::move(array)), session_(session), options_(options) {
+    if (options_.engine == PulseEngine::spice && session_ == nullptr)
+        throw InputError("write-verify: the spice pulse engine needs an ngspice session");
     const std::size_t n = spec_.rows * spec_.cols;
     if (spec_.states.empty())
         spec_.states.assign(n, models::MtjState::antiparallel);
@@ -35,7 +45,39 @@ ArrayProgrammer::ArrayProgrammer(circuits::CrossbarSpec array, spice::Session& s
                          "0 < time_step <= pulse_width, v_read > 0 and ratio_min > 1");
     spec_.row_voltages.clear();
     spec_.col_voltages.clear();
-    (void)circuits::crossbar_devices(spec_); // checks the array once
+    const circuits::CrossbarDevices dev = circuits::crossbar_devices(spec_); // checks the array
+    // The instance parameters circuits::crossbar() writes.
+    device_params_.resize(n);
+    for (std::size_t k = 0; k < n; ++k) {
+        device_params_[k] = circuits::crossbar_device_params(spec_, dev, k);
+    }
+    circuits::CrossbarSpec off = spec_;
+    off.states.assign(n, models::MtjState::antiparallel);
+    base_circuit_ = to_circuit(off);
+    tmr_off_ = base_circuit_.tmr0;
+    read_version_.assign(n, -1);
+    read_value_.assign(n, 0.0);
+}
+
+void ArrayProgrammer::flip(std::size_t k) {
+    spec_.states[k] = spec_.states[k] == models::MtjState::antiparallel
+                          ? models::MtjState::parallel
+                          : models::MtjState::antiparallel;
+    ++version_;
+}
+
+network::CrossbarSolver& ArrayProgrammer::solver() const {
+    if (!solver_ || solver_version_ != version_) {
+        network::CrossbarCircuit c = base_circuit_;
+        // to_circuit(): P devices are bias-independent g_on (tmr0 = 0), AP devices keep theirs.
+        for (std::size_t k = 0; k < c.tmr0.size(); ++k)
+            c.tmr0[k] = spec_.states[k] == models::MtjState::antiparallel ? tmr_off_[k] : 0.0;
+        c.row_voltages.assign(c.rows, 0.0);
+        c.col_voltages.assign(c.cols, 0.0);
+        solver_ = std::make_unique<network::CrossbarSolver>(std::move(c));
+        solver_version_ = version_;
+    }
+    return *solver_;
 }
 
 void ArrayProgrammer::set_v_max(double v_max) {
@@ -49,64 +91,119 @@ PulseResult ArrayProgrammer::write_pulse(std::size_t i, std::size_t j, bool on, 
         throw InputError("write_pulse: device (" + std::to_string(i) + ", " + std::to_string(j) +
                          ") outside the array or V_apply not positive");
     circuits::CrossbarSpec s = spec_;
-    s.dynamic = true;
-    s.add_op = false;
     // V/2 scheme (seed 003 Sec. II.B); an "on" write reverses the polarity (p -> n favours P).
     const double half = 0.5 * v_apply * (on ? 1.0 : -1.0);
     s.row_voltages.assign(s.rows, 0.0);
     s.col_voltages.assign(s.cols, 0.0);
     s.row_voltages[i] = half;
     s.col_voltages[j] = -half;
+    ++transients_;
+    if (options_.engine == PulseEngine::native)
+        return native_pulse(s.row_voltages, s.col_voltages);
+    return spice_pulse(std::move(s));
+}
+
+PulseResult ArrayProgrammer::spice_pulse(circuits::CrossbarSpec s) {
+    s.dynamic = true;
+    s.add_op = false;
     netlist::Netlist net = circuits::crossbar(s);
     net.add_analysis(netlist::TranAnalysis{options_.time_step, options_.pulse_width, std::nullopt,
                                            options_.time_step});
-    const spice::RunResult r = session_.simulate(net.to_spice());
-    ++transients_;
+    const spice::RunResult r = session_->simulate(net.to_spice());
     if (!r.usable())
-        throw SimulationError("write pulse on device (" + std::to_string(i) + ", " +
-                              std::to_string(j) + ") at " + std::to_string(v_apply) +
-                              " V: " + r.summary());
+        throw SimulationError("write pulse (" + std::to_string(transients_) +
+                              "): ngspice transient failed: " + r.summary());
     PulseResult out;
     for (std::size_t a = 0; a < s.rows; ++a)
         for (std::size_t b = 0; b < s.cols; ++b) {
-            const std::vector<double> m = session_.vector(state_node(a, b));
+            const std::vector<double> m = session_->vector(state_node(a, b));
             if (m.empty())
                 throw SimulationError("write pulse: no samples of " + state_node(a, b));
             const auto now =
                 m.back() > 0.5 ? models::MtjState::antiparallel : models::MtjState::parallel;
             const std::size_t k = a * s.cols + b;
             if (now != spec_.states[k]) {
-                spec_.states[k] = now;
+                flip(k);
                 out.switched.push_back(k);
             }
         }
     return out;
 }
 
+PulseResult ArrayProgrammer::native_pulse(const Drive& rows, const Drive& cols) {
+    const std::size_t n = spec_.rows * spec_.cols;
+    PulseResult out;
+    // Switching progress of every device in [0, 1) (models/mtj_stt.sub Eq. (7): node m has moved
+    // progress x 0.5 V from its stored state towards the 0.5 V threshold).
+    std::vector<double> progress(n, 0.0);
+    std::vector<double> rate(n, 0.0);
+    double t = 0.0;
+    const double t_end = options_.pulse_width;
+    // Each switching event ends one device's progress; more events than a few per device would
+    // mean states flipping back and forth (not seen with the V/2 drive), reported as an error.
+    for (std::size_t event = 0; event <= 4 * n; ++event) {
+        const network::CrossbarSolution sol = solver().solve(rows, cols);
+        ++solves_;
+        double dt_next = std::numeric_limits<double>::infinity();
+        std::size_t next = n;
+        for (std::size_t k = 0; k < n; ++k) {
+            const double cur = sol.device_currents[k]; // p -> n (row -> column), favours P if > 0
+            const bool ap = spec_.states[k] == models::MtjState::antiparallel;
+            const bool pushed = ap ? cur > 0 : cur < 0;
+            if (!pushed) {
+                // Eq. (7): no drive away from the stored state, m relaxes back (trelax << pulse).
+                progress[k] = 0.0;
+                rate[k] = 0.0;
+                continue;
+            }
+            const auto dir = ap ? models::SwitchDirection::to_parallel
+                                : models::SwitchDirection::to_antiparallel;
+            // Eqs. (5)-(6) at the mean initial angle / mean Neel-Brown time (xsw = 0).
+            rate[k] = 1.0 / models::switching_time(device_params_[k], cur, dir);
+            const double dt = (1.0 - progress[k]) / rate[k];
+            if (dt < dt_next) {
+                dt_next = dt;
+                next = k;
+            }
+        }
+        if (next == n || t + dt_next > t_end)
+            return out;
+        t += dt_next;
+        for (std::size_t k = 0; k < n; ++k)
+            progress[k] += rate[k] * dt_next;
+        progress[next] = 0.0;
+        flip(next);
+        out.switched.push_back(next);
+    }
+    throw SimulationError("write pulse (" + std::to_string(transients_) +
+                          "): the native engine found more switching events than devices allow "
+                          "(oscillating states)");
+}
+
 double ArrayProgrammer::read(std::size_t i, std::size_t j) const {
     if (i >= spec_.rows || j >= spec_.cols)
         throw InputError("read: device outside the array");
-    network::CrossbarCircuit c = to_circuit(spec_);
-    c.row_voltages.assign(c.rows, 0.0);
-    c.col_voltages.assign(c.cols, 0.0);
-    c.row_voltages[i] = options_.v_read;
-    const network::CrossbarSolution sol = network::solve_crossbar(c);
-    return sol.col_currents[j] / options_.v_read;
+    // A read does not disturb the states (0.2 V), so it only changes when some device switched.
+    const std::size_t k = i * spec_.cols + j;
+    if (read_version_[k] == version_)
+        return read_value_[k];
+    Drive rows(spec_.rows, 0.0);
+    rows[i] = options_.v_read;
+    const auto sol = solver().solve(rows, Drive(spec_.cols, 0.0));
+    ++solves_;
+    // The same drive reads every device of row i, one per column current.
+    for (std::size_t b = 0; b < spec_.cols; ++b) {
+        read_version_[i * spec_.cols + b] = version_;
+        read_value_[i * spec_.cols + b] = sol.col_currents[b] / options_.v_read;
+    }
+    return read_value_[k];
 }
 
 std::vector<double> ArrayProgrammer::read_map() const {
     std::vector<double> g(spec_.rows * spec_.cols);
-    network::CrossbarCircuit c = to_circuit(spec_);
-    c.row_voltages.assign(c.rows, 0.0);
-    c.col_voltages.assign(c.cols, 0.0);
-    network::CrossbarSolver solver(c);
-    for (std::size_t i = 0; i < spec_.rows; ++i) {
-        std::vector<std::optional<double>> rows(spec_.rows, 0.0);
-        rows[i] = options_.v_read;
-        const auto sol = solver.solve(rows, std::vector<std::optional<double>>(spec_.cols, 0.0));
+    for (std::size_t i = 0; i < spec_.rows; ++i)
         for (std::size_t j = 0; j < spec_.cols; ++j)
-            g[i * spec_.cols + j] = sol.col_currents[j] / options_.v_read;
-    }
+            g[i * spec_.cols + j] = read(i, j);
     return g;
 }
 

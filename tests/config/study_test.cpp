@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "spincim/config/monte_carlo.hpp"
 #include "spincim/config/study.hpp"
 
 using namespace spincim;
@@ -69,4 +70,51 @@ measure:
     CHECK_THAT(text, Contains("v(a)") && Contains("v(b)") && Contains("i(Vvf)"));
     REQUIRE(s.measures.size() == 1);
     CHECK(s.measures[0].unit == "J");
+}
+
+TEST_CASE("monte_carlo: tbs sizes reach every case, booster.tbs only the boosted ones") {
+    const auto s = config::parse_study(R"(study: m
+seed: 3
+monte_carlo:
+  tbs: {st_multiplicity: 96, sharpen_width: 16, sharpen_length: 4, switch_width: 64,
+        switch_length: 8, load_multiplicity: 480}
+  booster:
+    tbs: {load_width: 16, load_multiplicity: 960}
+  cases:
+    - {label: plain, n: 16}
+    - {label: boosted, n: 16, boost: true}
+)",
+                                       "m.yaml", kModels);
+    REQUIRE(s.monte_carlo.has_value());
+    const auto plain = config::sense_mc_spec(*s.monte_carlo, 0, s.seed).sense.tbs;
+    const auto boosted = config::sense_mc_spec(*s.monte_carlo, 1, s.seed).sense.tbs;
+    for (const auto& t : {plain, boosted}) {
+        CHECK(t.st_multiplicity == 96);
+        CHECK(t.sharpen_width_factor == 16.0);
+        CHECK(t.sharpen_length_factor == 4.0);
+        CHECK(t.switch_width_factor == 64.0);
+        CHECK(t.switch_length_factor == 8.0);
+    }
+    CHECK(plain.load_multiplicity == 480);
+    CHECK(plain.load_width_factor == circuits::TbsSpec{}.load_width_factor);
+    CHECK(boosted.load_multiplicity == 960);
+    CHECK(boosted.load_width_factor == 16.0);
+}
+
+TEST_CASE("monte_carlo: an unknown key under booster.tbs names file, line and key") {
+    try {
+        static_cast<void>(config::parse_study(R"(study: m
+seed: 3
+monte_carlo:
+  booster:
+    tbs: {load_widht: 16}
+  cases:
+    - {n: 16, boost: true}
+)",
+                                              "m.yaml", kModels));
+        FAIL("accepted a misspelt key");
+    } catch (const InputError& e) {
+        CHECK_THAT(std::string(e.what()), Contains("m.yaml:5"));
+        CHECK_THAT(std::string(e.what()), Contains("load_widht"));
+    }
 }

@@ -132,6 +132,12 @@ struct CrossbarDevices {
 // would give g_off <= 0 or tmr0 <= 0 is an InputError too (sigma too large for a normal law).
 [[nodiscard]] CrossbarDevices crossbar_devices(const CrossbarSpec& spec);
 
+// The MTJ model parameters of device k (row-major) as crossbar() writes them: the spec's MTJ with
+// the devices' area, t_ox = t_ox_ref and ra = area / g_on(k), so that R_P = ra / area = 1 / g_on
+// (models/mtj_stt.sub Eq. (1)), and the device's tmr0 and the array's v_h.
+[[nodiscard]] models::MtjParams
+crossbar_device_params(const CrossbarSpec& spec, const CrossbarDevices& devices, std::size_t k);
+
 // The netlist (pure function of the spec).
 [[nodiscard]] netlist::Netlist crossbar(const CrossbarSpec& spec);
 

@@ -5,8 +5,9 @@
 //
 // The source-line voltage is turned into a delay and compared with a delay-line reference:
 //   * voltage-controlled current-starved inverter: precharge PMOS (gate `start`) from the SA
-//     supply to node LOAD; discharge path LOAD -> M_ST (gate = sensed voltage, the "starving"
-//     device that sets I_starving from V_SL) -> switch NMOS (gate `start`) -> ground; M_LOAD, an
+//     supply to node LOAD; discharge path LOAD -> switch NMOS (gate `start`) -> M_ST (gate =
+//     sensed voltage, source grounded: the "starving" device that sets I_starving from V_SL)
+//     -> ground; M_LOAD, an
 //     NMOS gate capacitor on LOAD, sets the load. The delay is ~ C_LOAD (VDD/2) / I_starving, so it
 //     falls as V_SL rises (seed 001 Fig. 6(b)). Elementary sizes from seed 001 Sec. IV.A: M_ST
 //     16x minimum width, 8x minimum length; M_LOAD 4x / 4x; multiplicities 12 and 19 (the AER =
@@ -59,6 +60,22 @@ struct TbsSpec {
     // Precharge PMOS, start switch, sharpening inverter, delay line and latch: NMOS width in
     // multiples of w_min (PMOS twice as wide), minimum length.
     double logic_width_factor = 2.0;
+    // Sharpening inverter (LOAD -> D_in), NMOS width and both lengths in multiples of the minimum
+    // (PMOS twice as wide). It is the TBS's decision element: LOAD falls slowly (~VDD/2 in
+    // ~10 ns), so a shift dV_M of the inverter's switching threshold moves T_SW by
+    // dV_M / |dV_LOAD/dt|; with minimum-size devices (Pelgrom sigma ~20-26 mV at 65 nm) that is
+    // several 100 ps, more than M_ST's own mismatch (measured with montecarlo's per-device
+    // sensitivities; see netlists/stt_bnn_crer.yaml). Larger gates add to C_LOAD, which M_LOAD
+    // can give back. Seed 001 gives no size; the default is the logic size.
+    double sharpen_width_factor = 2.0;
+    double sharpen_length_factor = 1.0;
+    // Start switch between LOAD and M_ST, width and length in multiples of the minimum. It
+    // cascodes M_ST: M_ST's drain sits ~V_th(switch) below VDD while LOAD is high, and a minimum
+    // length M_ST in subthreshold follows its drain voltage through DIBL, so the switch's
+    // threshold mismatch reaches I_starving (measured: a 1-sigma shift of an 8 x 1 switch moves
+    // T_SW by ~225 ps at 10 ns, as much as M_ST's own mismatch). Default: 4x the logic width.
+    double switch_width_factor = 8.0;
+    double switch_length_factor = 1.0;
     // Delay line: number of stages and the capacitor loading each stage's inner node. The stage
     // delay is the resolution of T_REF: 0.23 ns per stage with 100 fF (measured), so 44 stages
     // reach ~10 ns; 20 fF gives 66 ps per stage for the finer steps N = 128 needs (seed 001:

@@ -20,7 +20,7 @@
 //     superposition: {vectors: 100, voltages: [0.1, 0.2, 0.3, 0.4, 0.5]}
 //     threads: 0                        # 0 = all cores
 //     write_verify: {enabled: true, rows: 5, cols: 5, v_start: 1.2, v_step: 0.1, v_cap: 4,
-//                    pulse_width: 1m, time_step: 100u, ratio_min: 1.5}
+//                    pulse_width: 1m, time_step: 100u, ratio_min: 1.5, engine: native}
 
 #include <cstddef>
 #include <cstdint>
@@ -52,7 +52,7 @@ struct CrossbarStudySpec {
     std::size_t superposition_vectors = 100;
     std::vector<double> superposition_voltages{0.1, 0.2, 0.3, 0.4, 0.5};
     int threads = 0;
-    // Write-verify co-simulation (ngspice transients) on a rows x cols corner of the array of
+    // Write-verify co-simulation (native or ngspice pulses) on a rows x cols corner of the array of
     // every diameter: characterisation (every device written off from off, Fig. 2(d-f)), then
     // clear + write of solution 0's devices in that corner with V_max = 2 x the smallest
     // switching voltage found.
@@ -66,6 +66,9 @@ struct CrossbarStudySpec {
         double pulse_width = 1e-3; // s
         double time_step = 1e-4;   // s
         double ratio_min = 1.5;
+        // Pulse engine (program::PulseEngine): true = native event-driven switching on the
+        // native solver, false = one ngspice transient per pulse.
+        bool native = true;
     } write_verify;
 };
 

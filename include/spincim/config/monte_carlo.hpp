@@ -50,7 +50,8 @@ struct McPlanSpec {
 
 // Optional overrides of the time-based sense amplifier's sizes (circuits::TbsSpec).
 struct McTbsOverrides {
-    std::optional<double> st_width, st_length, load_width, load_length;
+    std::optional<double> st_width, st_length, load_width, load_length, sharpen_width,
+        sharpen_length, switch_width, switch_length;
     std::optional<int> st_multiplicity, load_multiplicity;
 };
 
@@ -58,6 +59,10 @@ struct MonteCarloStudySpec {
     circuits::XnorRowSpec row; // electrical parameters (weights/inputs are drawn per sample)
     McTbsOverrides tbs;
     circuits::BoosterSpec booster; // used by the cases with boost
+    // TBS overrides of the boosted cases (booster: tbs:), applied after `tbs`: seed 001 sizes
+    // M_LOAD so that "the reference delay is equal to 10 ns" (Sec. IV.A); the boosted input
+    // starves M_ST far less, so a boosted design needs a larger load to keep that delay.
+    McTbsOverrides boost_tbs;
     montecarlo::VariationSpec variation;
     std::vector<McCaseSpec> cases;
     McPlanSpec plan;

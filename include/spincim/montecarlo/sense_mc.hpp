@@ -53,6 +53,15 @@
 //                |T_REF - target| <= LSB / 2, uniform, as after a successive-approximation trim.
 //                LSB: the nominal calibration's trim_lsb_s (the die's own LSB differs by a few %,
 //                which changes T_REF by a few % of LSB / 2 only).
+//                Local bias: within-die variation does not only spread T_SW, it shifts its
+//                mean (measured at N = 128: the rows' local MOS mismatch lowers the mean V_SL by
+//                0.34 mV, ~0.5 of the T_SW step between adjacent N1, and the sweep's TM means
+//                sat ~110 ps = 0.75 step above the nominal ones at every k). A line calibrated
+//                on silicon sees real rows, so its midpoint includes that shift: the die's target
+//                is midpoint(global shifts) + local_bias_s, the mean shift of the midpoint over
+//                bias_pairs antithetic pairs of rows drawn with local variation only (the pair
+//                average cancels every linear term, so few pairs give the second-order shift
+//                precisely).
 
 #include <cstddef>
 #include <cstdint>
@@ -90,6 +99,9 @@ struct SenseMcSpec {
     double window_factor = 2.0;
     // How T_REF is set on each die (see the header comment).
     ReferenceMode reference = ReferenceMode::per_die;
+    // per_die: antithetic pairs of rows (local variation only) that estimate the mean shift of
+    // the midpoint under within-die variation (SenseCalibration::local_bias_s); 0: no correction.
+    std::size_t bias_pairs = 8;
 };
 
 // The defaults used by the tests and the sweeps: seed 001 sizes (circuits::TbsSpec defaults)
@@ -114,6 +126,10 @@ struct SenseCalibration {
     double coarse_stage_s = 0.0;  // largest coarse stage delay seen in the calibration line
     double trim_lsb_s = 0.0;      // (T_REF(code max) - T_REF(0)) / code max at K
     std::size_t simulations = 0;  // transients run by the calibration
+    // per_die: mean shift of the midpoint of T_SW(N/2 -+ 1) under within-die variation, from
+    // bias_pairs antithetic pairs of rows (0 without local variation). Added to every die's
+    // target: see the header comment ("Local bias").
+    double local_bias_s = 0.0;
     // |T_REF - target|
     [[nodiscard]] double residual_s() const;
 };
@@ -141,6 +157,40 @@ struct SenseSample {
     [[nodiscard]] bool valid() const;
 };
 
+// T_SW and T_REF (from tbs.t_start) of a transient of a netlist holding the TBS probes, read from
+// the session's last run; nullopt when a crossing is missing.
+struct TbsTimes {
+    std::optional<double> t_sw;
+    std::optional<double> t_ref;
+    double v_sense = 0.0;
+};
+// Where the spread of the time margin comes from (a mismatch-contribution table, as circuit
+// designers read one after a Monte Carlo run): at popcount k on the nominal row,
+//   * every MOSFET of the sense bench: T_SW moved by a +1 sigma local threshold shift of that
+//     device alone (Pelgrom sigma A_VT / sqrt(W L m)), all other devices nominal;
+//   * the row: the standard deviation of V_SL over `row_draws` rows with only their local MOS
+//     (access transistors, drivers) or only their local MTJ variation, times |dT_SW / dV_SL|;
+//   * design_time reference only: every NMOS (PMOS) shifted together by the global sigma (the
+//     per-die reference removes die-level shifts, see the header comment).
+// To first order the contributions add in quadrature: linear_sigma_s = sqrt(sum dt^2). It is
+// compared with the T_SW step between adjacent popcounts at the midpoint, step_s: RER at
+// N/2 -+ 1 is ~Phi(-step / sigma) (Eq. (7) with mu_TM = one step).
+struct MismatchContribution {
+    std::string source; // "Msa_st" (element name), "row: local MOS", "global: NMOS", ...
+    double sigma = 0.0; // 1-sigma of the varied quantity: delvto (V), or V_SL spread (V) for rows
+    double dt_s = 0.0;  // T_SW shift (signed) for devices; T_SW spread (>= 0) for rows
+};
+
+struct MismatchReport {
+    std::size_t k = 0;
+    double v_sl = 0.0;           // nominal row, V
+    double t_sw_s = 0.0;         // nominal T_SW from tbs.t_start
+    double dt_dv_sl = 0.0;       // dT_SW / dV_SL at the midpoint (calibration rows), s/V
+    double step_s = 0.0;         // |T_SW(N/2 - 1) - T_SW(N/2 + 1)| / 2
+    double linear_sigma_s = 0.0; // sqrt(sum of dt_s^2)
+    std::vector<MismatchContribution> items; // largest |dt_s| first
+};
+
 class SenseEvaluator {
 public:
     // Validates the spec (InputError). The session must outlive the evaluator.
@@ -156,6 +206,10 @@ public:
     // One Monte Carlo sample. A failed simulation is reported in the sample's status, never
     // thrown. InputError for k > N.
     SenseSample evaluate(std::size_t k, std::uint64_t index);
+
+    // The mismatch-contribution table at popcount k (see MismatchReport). SimulationError if a
+    // nominal run fails; InputError for k > N or row_draws < 2.
+    MismatchReport mismatch_contributions(std::size_t k, std::size_t row_draws = 40);
 
     // The row of sample (k, index) with its variation: `.op` netlist, with the test-current
     // source `mc_itest` (0 A) on the SL.
@@ -175,6 +229,12 @@ public:
 private:
     SenseSample measure_design_time(SenseSample sample, std::uint64_t key);
     SenseSample measure_per_die(SenseSample sample, std::uint64_t key);
+    // One run of the per-die front-end bench (fresh load, every value altered), with a fallback
+    // without gmin stepping when the initial solution is not physical. Times when usable.
+    spice::RunResult run_front_end(double v_sl, double r_th, const VariationSpec& variation,
+                                   std::uint64_t key, TbsTimes& times);
+    // SenseCalibration::local_bias_s (bench_ and the texts must be set).
+    [[nodiscard]] double local_bias();
     [[nodiscard]] double test_current() const;
     [[nodiscard]] netlist::Netlist make_row(std::size_t k, std::uint64_t vectors_key,
                                             const VariationSpec* variation,
@@ -188,13 +248,6 @@ private:
     std::string fallback_text_; // per_die: the bench without gmin stepping
 };
 
-// T_SW and T_REF (from tbs.t_start) of a transient of a netlist holding the TBS probes, read from
-// the session's last run; nullopt when a crossing is missing.
-struct TbsTimes {
-    std::optional<double> t_sw;
-    std::optional<double> t_ref;
-    double v_sense = 0.0;
-};
 [[nodiscard]] TbsTimes read_tbs_times(const spice::Session& session, const netlist::Netlist& net,
                                       const circuits::TbsSpec& tbs);
 

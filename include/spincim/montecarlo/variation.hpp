@@ -66,6 +66,10 @@ struct VariationSpec {
     double avt_v_m = 3.5e-9;       // Pelgrom A_VT, V m (3.5 mV um)
     double global_vth_n_v = 0.015; // die-to-die sigma of NMOS Vth, V
     double global_vth_p_v = 0.015; // die-to-die sigma of PMOS Vth, V
+    // Antithetic draw: every local (within-die) deviation z_device is used as -z_device, the
+    // global ones unchanged. A draw and its antithetic twin average out every effect that is
+    // linear in the local deviations (variance reduction for estimating mean shifts).
+    bool antithetic = false;
 };
 
 // The die-to-die part of a spec (every local sigma and A_VT zero) and the within-die part (every
@@ -103,6 +107,22 @@ struct MosShift {
     std::string device;
     double delvto = 0.0;
 };
+
+// A top-level MOSFET: element name as written in the netlist (`Msa_st`), its name without the
+// letter (`sa_st`, the key of its random stream), type and drawn geometry (m, multiplicity m).
+struct MosDevice {
+    std::string device;
+    std::string name;
+    bool pmos = false;
+    double w = 0.0;
+    double l = 0.0;
+    double m = 1.0;
+};
+
+// Every top-level MOSFET of `net`. The type comes from the netlist's own .model cards or the
+// spincim CMOS cards (models::cmos65/cmos45); anything else, or a geometry that is not a number,
+// is an InputError naming the device.
+[[nodiscard]] std::vector<MosDevice> mos_devices(const netlist::Netlist& net);
 
 // The delvto of every top-level MOSFET of `net` (all zero when !spec.enabled). Whether a model is
 // NMOS or PMOS comes from the netlist's own .model cards or the spincim CMOS cards
