@@ -387,3 +387,15 @@ TEST_CASE("Mismatch contributions explain the Monte Carlo spread, N = 16", "[sen
     CHECK(report.linear_sigma_s > 0.81 * mc.sigma);
     CHECK(report.linear_sigma_s < 1.30 * mc.sigma);
 }
+
+// Regression: a boosted sense amplifier with the unboosted load switches in ~0.3 ns at N = 16,
+// shorter than one coarse delay-line stage (~0.9 ns), and the calibration used to return a
+// reference 0.54 ns away from the midpoint it could not reach. It must refuse such a design.
+TEST_CASE("A midpoint the delay line cannot reach is refused", "[sense_mc][spice]") {
+    spice::Session s(options());
+    SenseMcSpec spec = spec_for(16, true, false, ReferenceMode::design_time);
+    spec.sense.tbs.load_width_factor = circuits::TbsSpec{}.load_width_factor;
+    spec.sense.tbs.load_multiplicity = circuits::TbsSpec{}.load_multiplicity;
+    SenseEvaluator ev(s, spec);
+    CHECK_THROWS_WITH(ev.calibration(), Catch::Matchers::Contains("cannot reach the midpoint"));
+}
