@@ -7,7 +7,8 @@
 #   3. the SPICE samples the adaptive plan needs for AER +-10 % (95 %) at N = 128, against the
 #      129,000 runs of brute force (129 popcounts x 1,000 runs, seed 001 Fig. 7; goal >= 100x).
 # Usage: scripts/bench_sweep.sh [rss_samples (1000) [target (0.1)]]   (env BUILD_DIR, default
-# build-bench). A larger target (e.g. 0.25) gives a quick run of part 3.
+# build-bench; env KEEP_ADAPTIVE=DIR keeps part 3's sweep output, the study's unboosted case, in
+# DIR). A larger target (e.g. 0.25) gives a quick run of part 3.
 # Takes ~20-30 minutes on 2 cores; run it on an otherwise idle machine.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -98,4 +99,9 @@ print(f"   AER = {float(row['aer']):.4g} [{float(row['aer_low']):.4g}, {float(ro
       f"relative half-width {float(row['relative_half_width']):.3f}, target met: {row['target_met']}")
 print(f"   SPICE samples: {runs} (x3 simulator runs each) vs brute force 129,000: "
       f"{129000 / runs:.0f}x fewer (goal >= 100x); {float(sys.argv[3]) - float(sys.argv[2]):.0f} s")
+print(f"   RER model {row['model']}: errors expected {float(row['expected_errors']):.1f}, "
+      f"counted {row['observed_errors']} in the samples")
 EOF
+if [[ -n "${KEEP_ADAPTIVE:-}" ]]; then
+    mkdir -p "$KEEP_ADAPTIVE" && cp -r "$work/ad/." "$KEEP_ADAPTIVE/"
+fi

@@ -272,10 +272,32 @@ void PopcountSamples::merge(const PopcountSamples& other) {
     n_samples += other.n_samples;
     negative += other.negative;
     positive += other.positive;
+    if (other.log_n > 0) {
+        const double la = static_cast<double>(log_n);
+        const double lb = static_cast<double>(other.log_n);
+        const double ld = other.log_mean - log_mean;
+        log_mean += ld * lb / (la + lb);
+        log_m2 += other.log_m2 + ld * ld * la * lb / (la + lb);
+        log_n += other.log_n;
+    }
 }
 
 double PopcountSamples::sd_s() const {
     return n_samples < 2 ? 0.0 : std::sqrt(m2_s2 / static_cast<double>(n_samples - 1));
+}
+
+void PopcountSamples::add(double t_sw_s, double t_ref_s) {
+    if (!(std::isfinite(t_sw_s) && t_sw_s > 0.0 && std::isfinite(t_ref_s) && t_ref_s > 0.0)) {
+        throw bad("t_sw_s", "switching and reference times at k = " + std::to_string(k) +
+                                " must be finite and positive, got " + std::to_string(t_sw_s) +
+                                " and " + std::to_string(t_ref_s));
+    }
+    add(t_sw_s - t_ref_s);
+    const double ell = std::log(t_sw_s / t_ref_s);
+    ++log_n;
+    const double delta = ell - log_mean;
+    log_mean += delta / static_cast<double>(log_n);
+    log_m2 += delta * (ell - log_mean);
 }
 
 PopcountSamples PopcountSamples::from_samples(std::size_t k, std::span<const double> tm_s) {
@@ -295,6 +317,18 @@ const char* to_string(PointStatus s) {
         return "bounded";
     case PointStatus::threshold:
         return "threshold";
+    case PointStatus::extrapolated:
+        return "extrapolated";
+    }
+    return "unknown";
+}
+
+const char* to_string(AerModel m) {
+    switch (m) {
+    case AerModel::per_k:
+        return "per_k";
+    case AerModel::log_linear:
+        return "log_linear";
     }
     return "unknown";
 }
@@ -306,8 +340,110 @@ double AerEstimate::relative_half_width() const {
     return (aer_high - aer_low) / (2.0 * aer);
 }
 
-AerEstimate estimate_aer(std::size_t n, std::span<const PopcountSamples> samples,
-                         double confidence) {
+namespace {
+
+void bound_unsampled(AerEstimate& est);
+
+// The log_linear model (header comment) fitted to the per-k summaries of ℓ, applied to every k of
+// `est`, whose sampled points already hold their per-k and empirical statistics.
+void apply_log_linear(AerEstimate& est, const std::vector<const PopcountSamples*>& by_k, double q) {
+    const std::size_t n = est.n;
+    const double half = 0.5 * static_cast<double>(n);
+    // Normal equations of ℓ = a + b·d (d = k − N/2) from the per-k means; the residual sum of
+    // squares adds the within-k sums of squares.
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, sy = 0.0, sdy = 0.0;
+    std::size_t distinct = 0;
+    for (const PopcountSamples* s : by_k) {
+        if (s == nullptr || s->n_samples == 0) {
+            continue;
+        }
+        const double nk = static_cast<double>(s->log_n);
+        const double d = static_cast<double>(s->k) - half;
+        s0 += nk;
+        s1 += nk * d;
+        s2 += nk * d * d;
+        sy += nk * s->log_mean;
+        sdy += nk * d * s->log_mean;
+        ++distinct;
+    }
+    if (distinct < 2 || s0 < 3.0) {
+        throw bad("samples", "the log_linear model needs samples at 2 or more popcounts and at "
+                             "least 3 samples, got " +
+                                 std::to_string(distinct) + " popcount(s) and " +
+                                 std::to_string(static_cast<std::size_t>(s0)) + " sample(s)");
+    }
+    const double det = s0 * s2 - s1 * s1;
+    const double a = (s2 * sy - s1 * sdy) / det;
+    const double b = (s0 * sdy - s1 * sy) / det;
+    double rss = 0.0;
+    for (const PopcountSamples* s : by_k) {
+        if (s == nullptr || s->n_samples == 0) {
+            continue;
+        }
+        const double r = s->log_mean - a - b * (static_cast<double>(s->k) - half);
+        rss += s->log_m2 + static_cast<double>(s->log_n) * r * r;
+    }
+    const double dof = s0 - 2.0;
+    const double sigma = std::sqrt(rss / dof);
+    if (!(sigma > 0.0) || !std::isfinite(sigma)) {
+        throw bad("samples", "the log_linear model needs a spread of the log margin (all samples "
+                             "lie on the fitted line)");
+    }
+    // Cov(a, b) = σ²·(AᵀA)⁻¹ with AᵀA = [[s0, s1], [s1, s2]]; Var(σ̂) ≈ σ²/(2·dof).
+    const double var_a = sigma * sigma * s2 / det;
+    const double var_b = sigma * sigma * s0 / det;
+    const double cov_ab = -sigma * sigma * s1 / det;
+    const double var_sigma = sigma * sigma / (2.0 * dof);
+    est.log_intercept = a;
+    est.log_slope = b;
+    est.log_sigma = sigma;
+
+    double ga = 0.0, gb = 0.0, gs = 0.0; // ∂AER/∂(a, b, σ)
+    est.aer = 0.0;
+    for (RowErrorPoint& p : est.points) {
+        const PopcountSide side = popcount_side(n, p.k);
+        const double sign = side_sign(side);
+        const double d = static_cast<double>(p.k) - half;
+        p.mu_log = a + b * d;
+        p.sigma_log = sigma;
+        p.z = sign * p.mu_log / sigma;
+        // z = s·(a + b·d)/σ: ∂z/∂a = s/σ, ∂z/∂b = s·d/σ, ∂z/∂σ = −z/σ.
+        const double za = sign / sigma;
+        const double zb = sign * d / sigma;
+        const double zs = -p.z / sigma;
+        const double var_z =
+            za * za * var_a + zb * zb * var_b + 2.0 * za * zb * cov_ab + zs * zs * var_sigma;
+        const double h = q * std::sqrt(var_z);
+        p.rer = normal_cdf(-p.z);
+        p.rer_low = normal_cdf(-p.z - h);
+        p.rer_high = normal_cdf(-p.z + h);
+        p.var_aer = 0.0;
+        if (side == PopcountSide::threshold) {
+            p.crer = p.crer_low = p.crer_high = 0.0;
+            est.threshold_crer = p.rer * p.weight;
+            continue;
+        }
+        p.status = p.n_samples > 0 ? PointStatus::sampled : PointStatus::extrapolated;
+        p.crer = p.rer * p.weight;
+        p.crer_low = p.rer_low * p.weight;
+        p.crer_high = p.rer_high * p.weight;
+        est.aer += p.crer;
+        const double slope = -p.weight * normal_pdf(p.z);
+        ga += slope * za;
+        gb += slope * zb;
+        gs += slope * zs;
+    }
+    const double var_aer =
+        ga * ga * var_a + gb * gb * var_b + 2.0 * ga * gb * cov_ab + gs * gs * var_sigma;
+    est.aer_sd = std::sqrt(var_aer);
+    est.aer_low = std::max(0.0, est.aer - q * est.aer_sd);
+    est.aer_high = est.aer + q * est.aer_sd;
+}
+
+} // namespace
+
+AerEstimate estimate_aer(std::size_t n, std::span<const PopcountSamples> samples, double confidence,
+                         AerModel model) {
     if (n < 1) {
         throw bad("n", "the row width N must be at least 1");
     }
@@ -336,6 +472,15 @@ AerEstimate estimate_aer(std::size_t n, std::span<const PopcountSamples> samples
             throw bad(key + ".m2_s2", "sum of squared deviations must be finite and ≥ 0 (a "
                                       "negative sigma is impossible)");
         }
+        if (model == AerModel::log_linear && s.log_n != s.n_samples) {
+            throw bad(key + ".log_n",
+                      "k = " + std::to_string(s.k) + ": " + std::to_string(s.n_samples - s.log_n) +
+                          " sample(s) without T_SW and T_REF; the log_linear model needs both");
+        }
+        if (!std::isfinite(s.log_m2) || s.log_m2 < 0.0 || !std::isfinite(s.log_mean)) {
+            throw bad(key + ".log_m2", "log-margin statistics must be finite (and the sum of "
+                                       "squares ≥ 0)");
+        }
         if (s.negative + s.positive > s.n_samples) {
             throw bad(key + ".negative",
                       "more signed samples (" + std::to_string(s.negative + s.positive) +
@@ -347,6 +492,7 @@ AerEstimate estimate_aer(std::size_t n, std::span<const PopcountSamples> samples
     AerEstimate est;
     est.n = n;
     est.confidence = confidence;
+    est.model = model;
     est.points.resize(n + 1);
     for (std::size_t k = 0; k <= n; ++k) {
         RowErrorPoint& p = est.points[k];
@@ -381,8 +527,27 @@ AerEstimate estimate_aer(std::size_t n, std::span<const PopcountSamples> samples
         }
     }
 
-    // Monotone bound for unsampled k (header comment): walk outward from the threshold on each
-    // side, carrying the smallest upper RER limit seen so far.
+    if (model == AerModel::log_linear) {
+        apply_log_linear(est, by_k, q);
+    } else {
+        bound_unsampled(est);
+    }
+    for (const RowErrorPoint& p : est.points) {
+        if (p.status == PointStatus::sampled) {
+            est.expected_errors += static_cast<double>(p.n_samples) * p.rer;
+            est.observed_errors += p.errors;
+        }
+    }
+    return est;
+}
+
+namespace {
+
+// Monotone bound for unsampled k (header comment) and the per_k interval of the AER: walk
+// outward from the threshold on each side, carrying the smallest upper RER limit seen so far.
+void bound_unsampled(AerEstimate& est) {
+    const std::size_t n = est.n;
+    const double q = two_sided_quantile(est.confidence);
     const auto bound_side = [&](std::size_t first, bool downward) {
         double bound = 1.0;
         for (std::size_t k = first;; k = downward ? k - 1 : k + 1) {
@@ -418,7 +583,21 @@ AerEstimate estimate_aer(std::size_t n, std::span<const PopcountSamples> samples
     est.aer_sd = std::sqrt(var);
     est.aer_low = std::max(0.0, est.aer - q * est.aer_sd);
     est.aer_high = est.aer + q * est.aer_sd + est.unsampled_bound;
-    return est;
+}
+
+} // namespace
+
+AerModel usable_model(AerModel wanted, std::span<const PopcountSamples> samples) {
+    if (wanted != AerModel::log_linear) {
+        return wanted;
+    }
+    std::size_t ks = 0;
+    std::size_t total = 0;
+    for (const PopcountSamples& s : samples) {
+        ks += s.n_samples > 0 ? 1U : 0U;
+        total += s.n_samples;
+    }
+    return ks >= 2 && total >= 3 ? wanted : AerModel::per_k;
 }
 
 std::size_t PlanStep::total_more() const {
@@ -543,7 +722,9 @@ PlanStep next_round(std::size_t n, std::span<const PopcountSamples> so_far,
                     const PlanTarget& target) {
     validate(target);
     PlanStep step;
-    step.estimate = estimate_aer(n, so_far, target.confidence);
+    // Before the first round the log_linear fit has nothing to stand on; the plan only needs the
+    // sample counts then, which the per_k estimate carries as well.
+    step.estimate = estimate_aer(n, so_far, target.confidence, usable_model(target.model, so_far));
     const AerEstimate& est = step.estimate;
     const std::size_t total = est.total_samples;
     const std::size_t below = (n - 1) / 2;
@@ -571,6 +752,7 @@ PlanStep next_round(std::size_t n, std::span<const PopcountSamples> so_far,
 
     // 2. Outward extension while a side's unsampled bound is not negligible.
     const double side_limit = 0.5 * target.negligible_fraction * est.aer;
+    double outside = 0.0; // CRER of the unsampled k on the sides being extended
     for (const bool low_side : {true, false}) {
         double side_bound = 0.0;
         std::vector<std::size_t> innermost;
@@ -579,7 +761,7 @@ PlanStep next_round(std::size_t n, std::span<const PopcountSamples> so_far,
                 break;
             }
             const RowErrorPoint& p = est.points[low_side ? below - j : above + j];
-            if (p.status == PointStatus::bounded) {
+            if (p.status == PointStatus::bounded || p.status == PointStatus::extrapolated) {
                 side_bound += p.crer;
                 if (innermost.size() < target.extend_step) {
                     innermost.push_back(p.k);
@@ -587,16 +769,19 @@ PlanStep next_round(std::size_t n, std::span<const PopcountSamples> so_far,
             }
         }
         if (side_bound > 0.0 && side_bound >= side_limit) {
+            outside += side_bound;
             for (std::size_t k : innermost) {
                 step.more[k] = target.min_per_k;
             }
         }
     }
     if (!step.more.empty()) {
-        step.reason = "extending outward: the bound on unsampled k (" +
-                      std::to_string(est.unsampled_bound) + ") is not below " +
-                      std::to_string(target.negligible_fraction) + " of the AER (" +
-                      std::to_string(est.aer) + ")";
+        step.reason =
+            std::string("extending outward: the ") +
+            (target.model == AerModel::log_linear ? "extrapolated CRER" : "bound on unsampled k") +
+            " (" + std::to_string(outside) + ") is not below " +
+            std::to_string(target.negligible_fraction) + " of the AER (" + std::to_string(est.aer) +
+            ")";
         apply_budget(step, total, target.max_total);
         return step;
     }
@@ -613,7 +798,26 @@ PlanStep next_round(std::size_t n, std::span<const PopcountSamples> so_far,
     }
     const double q = two_sided_quantile(target.confidence);
     const double allowed = target.relative_half_width * est.aer - 0.5 * est.unsampled_bound;
-    if (allowed > 0.0) {
+    if (target.model == AerModel::log_linear) {
+        // Every sample informs the fit, so the half-width falls as 1/√(total samples).
+        const double factor =
+            (rhw / target.relative_half_width) * (rhw / target.relative_half_width);
+        const double projected = static_cast<double>(total) * (factor - 1.0);
+        const double wanted = 10.0 * projected > static_cast<double>(total)
+                                  ? target.round_fraction * projected
+                                  : projected;
+        for (const RowErrorPoint& p : est.points) {
+            if (p.n_samples > 0) {
+                const double share = static_cast<double>(p.n_samples) / static_cast<double>(total);
+                step.more[p.k] = static_cast<std::size_t>(std::ceil(wanted * share));
+            }
+        }
+        std::erase_if(step.more, [](const auto& km) { return km.second == 0; });
+        step.reason = "log_linear model towards relative half-width " +
+                      std::to_string(target.relative_half_width) + " (now " + std::to_string(rhw) +
+                      ", projected " + std::to_string(static_cast<std::size_t>(projected)) +
+                      " more samples, spread like the samples so far)";
+    } else if (allowed > 0.0) {
         const double v_target = (allowed / q) * (allowed / q);
         step.more = neyman(est, v_target);
         const std::size_t projected = step.total_more();
@@ -651,7 +855,8 @@ void write_crer_csv(const AerEstimate& est, const std::filesystem::path& path) {
     }
     std::ostringstream os;
     os << "k,n_samples,mu_tm_s,sigma_tm_s,rer,crer,ci_low,ci_high,status,weight,errors,"
-          "rer_empirical,wilson_low,wilson_high,cp_low,cp_high,crer_low,crer_high\n";
+          "rer_empirical,wilson_low,wilson_high,cp_low,cp_high,crer_low,crer_high,mu_log,"
+          "sigma_log\n";
     for (const RowErrorPoint& p : est.points) {
         os << p.k << ',' << p.n_samples << ',' << number(p.mu_tm_s) << ',' << number(p.sigma_tm_s)
            << ',' << number(p.rer) << ',' << number(p.crer) << ',' << number(p.rer_low) << ','
@@ -662,7 +867,13 @@ void write_crer_csv(const AerEstimate& est, const std::filesystem::path& path) {
         } else {
             os << ",,,,,";
         }
-        os << ',' << number(p.crer_low) << ',' << number(p.crer_high) << '\n';
+        os << ',' << number(p.crer_low) << ',' << number(p.crer_high) << ',';
+        if (est.model == AerModel::log_linear) {
+            os << number(p.mu_log) << ',' << number(p.sigma_log);
+        } else {
+            os << ',';
+        }
+        os << '\n';
     }
     const std::filesystem::path tmp = path.string() + ".tmp";
     {

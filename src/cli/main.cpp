@@ -208,7 +208,7 @@ int main(int argc, char** argv) {
     sweep
         ->add_option("-o,--output", out,
                      "output directory (journal.tsv, samples.csv, crer_*.csv, aer.csv, "
-                     "results.json)")
+                     "comparisons.csv, results.json)")
         ->required();
     sweep->add_option("-w,--workers", sweep_cmd.workers, "worker processes (default: one per core)")
         ->check(CLI::Range(0, 1024));

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "spincim/analysis/compare.hpp"
 #include "spincim/analysis/error_rate.hpp"
 #include "spincim/core/error.hpp"
 #include "spincim/montecarlo/sense_mc.hpp"
@@ -37,6 +38,8 @@ namespace {
 std::vector<std::string> value_names() {
     return {"v_sl_v", "r_th_ohm", "v_sense_v", "t_sw_s", "t_ref_s", "tm_s"};
 }
+constexpr std::size_t kTsw = 3;
+constexpr std::size_t kTref = 4;
 constexpr std::size_t kTm = 5;
 
 const config::MonteCarloStudySpec& mc_of(const config::StudySpec& study) {
@@ -115,7 +118,13 @@ void absorb(const std::vector<sweep::SampleId>& ids,
             ++cs.censored;
             continue;
         }
-        s.add(tm);
+        // TM = T_SW − T_REF, rounded as the worker computed it; the times give ℓ as well.
+        const double t_sw = r.values[kTsw];
+        const double t_ref = r.values[kTref];
+        if (std::isfinite(t_sw) && t_sw > 0.0 && std::isfinite(t_ref) && t_ref > 0.0)
+            s.add(t_sw, t_ref);
+        else
+            s.add(tm);
     }
 }
 
@@ -192,6 +201,76 @@ std::string g(double v) {
     return buf;
 }
 
+// The usable samples of every case with their times (what the summaries were built from).
+std::vector<std::vector<analysis::MarginSample>>
+margin_samples(const std::map<sweep::SampleId, sweep::SampleRecord>& records, std::size_t cases) {
+    std::vector<std::vector<analysis::MarginSample>> out(cases);
+    for (const auto& [id, r] : records) {
+        const std::size_t c = id.point / config::kPointStride;
+        if (c >= cases || !usable(r))
+            continue;
+        const double t_sw = r.values[kTsw];
+        const double t_ref = r.values[kTref];
+        if (!(std::isfinite(r.values[kTm]) && std::isfinite(t_sw) && t_sw > 0.0 &&
+              std::isfinite(t_ref) && t_ref > 0.0))
+            continue;
+        out[c].push_back({id.point % config::kPointStride, id.index, t_sw, t_ref});
+    }
+    return out;
+}
+
+// comparisons.csv: AER ratios of the cases that differ in one setting (analysis/compare.hpp),
+// paired when they share N. Returns the printed table.
+std::string write_comparisons(const config::MonteCarloStudySpec& mc, const config::StudySpec& study,
+                              const std::map<sweep::SampleId, sweep::SampleRecord>& records,
+                              const std::vector<CaseState>& states, const fs::path& path) {
+    const auto samples = margin_samples(records, mc.cases.size());
+    std::ostringstream csv;
+    std::ostringstream table;
+    csv << "case_a,case_b,differs,paired,samples_a,samples_b,aer_a,aer_b,ratio,ratio_low,"
+           "ratio_high,replicates\n";
+    analysis::CompareOptions options;
+    options.model = mc.plan.target.model;
+    options.confidence = mc.plan.target.confidence;
+    options.seed = study.seed;
+    std::size_t rows = 0;
+    for (std::size_t i = 0; i < mc.cases.size(); ++i) {
+        for (std::size_t j = i + 1; j < mc.cases.size(); ++j) {
+            const auto& a = mc.cases[i];
+            const auto& b = mc.cases[j];
+            const int diffs = (a.n != b.n ? 1 : 0) + (a.access_width != b.access_width ? 1 : 0) +
+                              (a.boost != b.boost ? 1 : 0);
+            if (diffs != 1 || states[i].abandoned || states[j].abandoned)
+                continue;
+            const char* differs =
+                a.n != b.n ? "n" : (a.access_width != b.access_width ? "access_width" : "boost");
+            analysis::AerComparison c;
+            try {
+                c = analysis::compare_aer(a.n, samples[i], b.n, samples[j], options);
+            } catch (const InputError& e) {
+                table << "  " << a.label << " vs " << b.label << ": no ratio (" << e.what()
+                      << ")\n";
+                continue;
+            }
+            csv << a.label << ',' << b.label << ',' << differs << ','
+                << (c.paired ? "true" : "false") << ',' << c.samples_a << ',' << c.samples_b << ','
+                << g(c.aer_a) << ',' << g(c.aer_b) << ',' << g(c.ratio) << ',' << g(c.ratio_low)
+                << ',' << g(c.ratio_high) << ',' << c.replicates << '\n';
+            char line[240];
+            std::snprintf(line, sizeof line, "  %-16s / %-16s %-12s %-6s  %6.3f  [%6.3f, %6.3f]\n",
+                          b.label.c_str(), a.label.c_str(), differs, c.paired ? "paired" : "indep",
+                          c.ratio, c.ratio_low, c.ratio_high);
+            table << line;
+            ++rows;
+        }
+    }
+    if (rows == 0 && table.str().empty())
+        return {};
+    write_text_atomically(path, csv.str());
+    return "AER ratios (bootstrap " + g(100.0 * options.confidence) + " % interval):\n" +
+           table.str();
+}
+
 fs::path self_executable() {
     std::error_code ec;
     fs::path exe = fs::canonical("/proc/self/exe", ec);
@@ -203,7 +282,10 @@ fs::path self_executable() {
 } // namespace
 
 std::string sweep_study_hash(const config::StudySpec& study) {
-    return sweep::study_hash_of(study.resolved.dump());
+    nlohmann::json bound = study.resolved;
+    if (bound.contains("monte_carlo"))
+        bound["monte_carlo"].erase("plan");
+    return sweep::study_hash_of(bound.dump());
 }
 
 int run_sweep(const config::StudySpec& study, const SweepCommand& command, std::ostream& out) {
@@ -252,7 +334,8 @@ int run_sweep(const config::StudySpec& study, const SweepCommand& command, std::
     j["parameters"] = study.resolved;
     std::ostringstream aer_csv;
     aer_csv << "case,n,access_width,boost,aer,aer_low,aer_high,unsampled_bound,"
-               "relative_half_width,spice_samples,failed,censored,rounds,target_met\n";
+               "relative_half_width,spice_samples,failed,censored,rounds,target_met,model,"
+               "expected_errors,observed_errors\n";
     out << "case                     N   width  boost   AER        95 % interval           "
            "samples  failed\n";
     for (std::size_t c = 0; c < mc.cases.size(); ++c) {
@@ -260,7 +343,8 @@ int run_sweep(const config::StudySpec& study, const SweepCommand& command, std::
         const CaseState& st = cases[c];
         const auto so_far = summaries_of(st);
         const analysis::AerEstimate est =
-            analysis::estimate_aer(cs.n, so_far, mc.plan.target.confidence);
+            analysis::estimate_aer(cs.n, so_far, mc.plan.target.confidence,
+                                   analysis::usable_model(mc.plan.target.model, so_far));
         analysis::write_crer_csv(est, command.outdir / ("crer_" + cs.label + ".csv"));
         std::size_t planned = 0;
         for (const auto& [k, count] : st.planned)
@@ -275,8 +359,9 @@ int run_sweep(const config::StudySpec& study, const SweepCommand& command, std::
                 << (cs.boost ? "true" : "false") << ',' << g(est.aer) << ',' << g(est.aer_low)
                 << ',' << g(est.aer_high) << ',' << g(est.unsampled_bound) << ','
                 << g(est.relative_half_width()) << ',' << planned << ',' << st.failed << ','
-                << st.censored << ',' << st.rounds << ',' << (target_met ? "true" : "false")
-                << '\n';
+                << st.censored << ',' << st.rounds << ',' << (target_met ? "true" : "false") << ','
+                << analysis::to_string(est.model) << ',' << g(est.expected_errors) << ','
+                << est.observed_errors << '\n';
         char line[200];
         std::snprintf(line, sizeof line,
                       "%-22s %4zu %6.2g  %-5s  %-9.3g  [%-9.3g, %-9.3g]  %7zu  %6zu\n",
@@ -298,12 +383,22 @@ int run_sweep(const config::StudySpec& study, const SweepCommand& command, std::
         jc["censored_samples"] = st.censored;
         jc["rounds"] = st.rounds;
         jc["plan"] = st.reason;
+        jc["model"] = analysis::to_string(est.model);
+        jc["expected_errors"] = est.expected_errors;
+        jc["observed_errors"] = est.observed_errors;
+        if (est.model == analysis::AerModel::log_linear) {
+            jc["log_margin"] = {{"intercept", est.log_intercept},
+                                {"slope_per_k", est.log_slope},
+                                {"sigma", est.log_sigma}};
+        }
         jc["target_met"] = target_met;
         jc["abandoned"] = st.abandoned;
         jc["crer_csv"] = "crer_" + cs.label + ".csv";
         j["cases"].push_back(jc);
     }
     write_text_atomically(command.outdir / "aer.csv", aer_csv.str());
+    out << write_comparisons(mc, study, engine.records(), cases,
+                             command.outdir / "comparisons.csv");
     const auto stats = engine.stats();
     j["sweep"] = {{"evaluated", stats.evaluated},
                   {"resumed", stats.resumed},

@@ -20,7 +20,10 @@ struct SweepCommand {
     bool progress = true;
 };
 
-// The hash a sweep journal is bound to: the resolved study (every parameter, defaults included).
+// The hash a sweep journal is bound to: the resolved study (every parameter, defaults included)
+// except `monte_carlo.plan`. A sample's values depend on the seed, the circuits, the variation and
+// the run limits, never on the plan, which only decides which samples to run and how to estimate:
+// a sweep resumed with a tighter target or a larger budget reuses every sample it already has.
 [[nodiscard]] std::string sweep_study_hash(const config::StudySpec& study);
 
 // Runs the sweep (or resumes it) and writes, in `outdir`: journal.tsv (append-only, one line per

@@ -129,6 +129,10 @@ McPlanSpec read_plan(const Value& v, const std::vector<McCaseSpec>& cases) {
     constexpr std::array<std::string_view, 2> kinds{"adaptive", "fixed"};
     p.kind = m.choice_or("kind", kinds, "adaptive") == "adaptive" ? McPlanKind::adaptive
                                                                   : McPlanKind::fixed;
+    constexpr std::array<std::string_view, 2> models{"log_linear", "per_k"};
+    p.target.model = m.choice_or("model", models, "log_linear") == "log_linear"
+                         ? analysis::AerModel::log_linear
+                         : analysis::AerModel::per_k;
     if (p.kind == McPlanKind::adaptive) {
         auto& t = p.target;
         t.relative_half_width = m.has("target") ? m.required("target").number_in(1e-3, 1.0)
@@ -328,6 +332,9 @@ std::string monte_carlo_reference() {
                                AER interval), confidence (0.95), first_round (32), first_span (4),
                                max_samples (per case)
                                kind: fixed: samples (per k), k: [...] (default: every k)
+                               model: log_linear (default; Eq. 7 on ln(T_SW/T_REF), mean linear
+                               in k and one sigma, fitted to all k) | per_k (Eq. 7 on TM at
+                               each k separately)
     sample_timeout:            seconds a worker may spend on one sample (600)
     max_attempts:              runs of a sample whose worker crashed or hung (3)
 )";

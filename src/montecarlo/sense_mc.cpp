@@ -443,8 +443,6 @@ const SenseCalibration& SenseEvaluator::calibration() {
                            " coarse stages): raise the TBS load (M_LOAD) or shorten the delay "
                            "line's stages");
     }
-    calibration_ = c;
-
     // The per-sample bench: fixed text, loaded before each sample and then altered.
     if (spec_.reference == ReferenceMode::design_time) {
         bench_ = tbs_bench(spec_.sense, final_tbs, c.v_sl_above, 1.0,
@@ -461,7 +459,11 @@ const SenseCalibration& SenseEvaluator::calibration() {
         fallback_text_ = fallback.to_spice();
     }
     tbs_text_ = bench_->to_spice();
-    calibration_->local_bias_s = local_bias();
+    // Committed only when complete: a calibration that throws leaves none behind, so the next
+    // sample calibrates again instead of running on a reference without its local bias (which
+    // made the first sample of every worker fail and the rest differ from a 1-worker sweep).
+    c.local_bias_s = local_bias(c.target_s);
+    calibration_ = c;
     return *calibration_;
 }
 
@@ -595,7 +597,7 @@ spice::RunResult SenseEvaluator::run_front_end(double v_sl, double r_th,
     return r;
 }
 
-double SenseEvaluator::local_bias() {
+double SenseEvaluator::local_bias(double target_s) {
     const VariationSpec local = local_part(spec_.variation);
     const bool has_local = local.avt_v_m > 0.0 || local.area.local > 0.0 || local.tox.local > 0.0 ||
                            local.tfl.local > 0.0 || local.tmr0.local > 0.0;
@@ -616,25 +618,50 @@ double SenseEvaluator::local_bias() {
     const auto t_sw = [&](std::size_t k, const VariationSpec* variation, std::uint64_t key) {
         const RowOp op =
             row_op(session_, make_row(k, sample_key(k, 0), variation, key), test_current());
+        const std::string which = "local bias: the row of N1 = " + std::to_string(k) +
+                                  (variation ? " (local draw " + std::to_string(key) + ")" : "");
+        if (!op.run.usable()) {
+            calibration_failed(which + ", row .op: " + op.run.summary());
+        }
         TbsTimes times;
-        if (!op.run.usable() ||
-            !run_front_end(op.v_sl, op.r_th, variation ? *variation : nominal, key, times)
-                 .usable() ||
-            !times.t_sw) {
-            calibration_failed("local bias: a row of N1 = " + std::to_string(k) +
-                               " did not give T_SW");
+        const auto r =
+            run_front_end(op.v_sl, op.r_th, variation ? *variation : nominal, key, times);
+        if (!r.usable()) {
+            calibration_failed(which + ", TBS transient: " + r.summary());
+        }
+        if (!times.t_sw) {
+            calibration_failed(which + ": D_in did not switch within " +
+                               units::to_eng(kDieWindow * target_s) + " s");
         }
         return *times.t_sw;
     };
     const double nominal_mid = 0.5 * (t_sw(half + 1, nullptr, 0) + t_sw(half - 1, nullptr, 0));
+    // A draw whose transient does not converge (as a sweep sample it would be `nonconv`) is
+    // skipped with its antithetic twin, and the next key taken, up to 4x the pairs asked for: the
+    // keys tried are the same in every worker, so the bias is too.
     double sum = 0.0;
-    for (std::size_t i = 0; i < spec_.bias_pairs; ++i) {
+    std::size_t used = 0;
+    std::string last_failure;
+    for (std::size_t i = 0; used < spec_.bias_pairs && i < 4 * spec_.bias_pairs; ++i) {
         const std::uint64_t key = sample_key(half, kBiasIndex + i);
-        for (const VariationSpec* v : std::array<const VariationSpec*, 2>{&local, &twin}) {
-            sum += 0.5 * (t_sw(half + 1, v, key) + t_sw(half - 1, v, key));
+        try {
+            double pair = 0.0;
+            for (const VariationSpec* v : std::array<const VariationSpec*, 2>{&local, &twin}) {
+                pair += 0.5 * (t_sw(half + 1, v, key) + t_sw(half - 1, v, key));
+            }
+            sum += pair;
+            ++used;
+        } catch (const SimulationError& e) {
+            last_failure = e.what();
         }
     }
-    return sum / static_cast<double>(2 * spec_.bias_pairs) - nominal_mid;
+    if (used < spec_.bias_pairs) {
+        calibration_failed("local bias: only " + std::to_string(used) + " of " +
+                           std::to_string(spec_.bias_pairs) + " draw pairs in " +
+                           std::to_string(4 * spec_.bias_pairs) +
+                           " gave T_SW (last: " + last_failure + ")");
+    }
+    return sum / static_cast<double>(2 * used) - nominal_mid;
 }
 
 SenseSample SenseEvaluator::measure_per_die(SenseSample sample, std::uint64_t key) {

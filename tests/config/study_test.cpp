@@ -118,3 +118,42 @@ monte_carlo:
         CHECK_THAT(std::string(e.what()), Contains("load_widht"));
     }
 }
+
+TEST_CASE("monte_carlo: the RER model of the plan defaults to log_linear and is checked") {
+    const auto def = config::parse_study(R"(study: m
+seed: 3
+monte_carlo:
+  cases:
+    - {n: 16}
+)",
+                                         "m.yaml", kModels);
+    REQUIRE(def.monte_carlo.has_value());
+    CHECK(def.monte_carlo->plan.target.model == analysis::AerModel::log_linear);
+    const auto per_k = config::parse_study(R"(study: m
+seed: 3
+monte_carlo:
+  cases:
+    - {n: 16}
+  plan: {kind: fixed, samples: 10, k: [7, 9], model: per_k}
+)",
+                                           "m.yaml", kModels);
+    CHECK(per_k.monte_carlo->plan.target.model == analysis::AerModel::per_k);
+    // The choice is part of the resolved study, so a resumed sweep refuses another model.
+    CHECK(per_k.resolved["monte_carlo"]["plan"]["model"] == "per_k");
+    try {
+        static_cast<void>(config::parse_study(R"(study: m
+seed: 3
+monte_carlo:
+  cases:
+    - {n: 16}
+  plan:
+    model: pooled
+)",
+                                              "m.yaml", kModels));
+        FAIL("accepted an unknown model");
+    } catch (const InputError& e) {
+        CHECK(e.exit_code() == ExitCode::bad_input);
+        CHECK_THAT(std::string(e.what()), Contains("m.yaml:7"));
+        CHECK_THAT(std::string(e.what()), Contains("model"));
+    }
+}

@@ -43,7 +43,13 @@ enum class McPlanKind { adaptive, fixed };
 
 struct McPlanSpec {
     McPlanKind kind = McPlanKind::adaptive;
-    analysis::PlanTarget target; // adaptive: precision goal and budget per case
+    // adaptive: precision goal and budget per case; both kinds: the RER model (`model`, default
+    // log_linear, see analysis/error_rate.hpp).
+    analysis::PlanTarget target = [] {
+        analysis::PlanTarget t;
+        t.model = analysis::AerModel::log_linear;
+        return t;
+    }();
     std::vector<std::size_t> ks; // fixed: the popcounts (empty: every k = 0 ... N)
     std::size_t samples = 100;   // fixed: draws per k
 };

@@ -233,8 +233,9 @@ private:
     // without gmin stepping when the initial solution is not physical. Times when usable.
     spice::RunResult run_front_end(double v_sl, double r_th, const VariationSpec& variation,
                                    std::uint64_t key, TbsTimes& times);
-    // SenseCalibration::local_bias_s (bench_ and the texts must be set).
-    [[nodiscard]] double local_bias();
+    // SenseCalibration::local_bias_s for a die target of target_s (bench_ and the texts must be
+    // set; calibration_ need not be).
+    [[nodiscard]] double local_bias(double target_s);
     [[nodiscard]] double test_current() const;
     [[nodiscard]] netlist::Netlist make_row(std::size_t k, std::uint64_t vectors_key,
                                             const VariationSpec* variation,
