@@ -98,7 +98,7 @@ TEST_CASE("cases of different N are resampled independently and cover the true r
         const auto sa = draw(a, 10 + r, 60, 0.0, 0);
         const auto sb = draw(b, 50 + r, 60, 0.0, 0);
         CompareOptions o;
-        o.replicates = 400;
+        o.replicates = 200;
         const AerComparison c = compare_aer(64, sa, 128, sb, o);
         CHECK_FALSE(c.paired);
         covered += c.ratio_low <= truth && truth <= c.ratio_high ? 1 : 0;
