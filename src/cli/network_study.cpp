@@ -61,13 +61,20 @@ nlohmann::ordered_json run_network(const config::StudySpec& study, const OutputD
         e["accuracy_mean"] = a.accuracy.mean;
         e["accuracy_ci_low"] = a.accuracy.ci_low;
         e["accuracy_ci_high"] = a.accuracy.ci_high;
-        e["tops_per_w"] = a.tops_per_w;
+        // TOPS/W needs the case's energy per accumulation (study key energy_per_accumulation);
+        // without it the efficiency is unknown, not zero.
+        const bool has_energy = a.tops_per_w > 0.0;
+        e["tops_per_w"] = has_energy ? nlohmann::ordered_json(a.tops_per_w) : nullptr;
         rows.push_back(e);
+        char tops[32] = "-";
+        if (has_energy) {
+            std::snprintf(tops, sizeof tops, "%.1f", a.tops_per_w);
+        }
         std::snprintf(line, sizeof line,
-                      "%-22s %5d %6s %9s %10.3g %9.2f%% %7.2f [%5.2f,%5.2f] %9.1f\n",
-                      a.label.c_str(), a.n_columns, a.boost ? "yes" : "no", a.injection.c_str(),
-                      a.aer, 100 * a.software_accuracy, 100 * a.accuracy.mean,
-                      100 * a.accuracy.ci_low, 100 * a.accuracy.ci_high, a.tops_per_w);
+                      "%-22s %5d %6s %9s %10.3g %9.2f%% %7.2f [%5.2f,%5.2f] %9s\n", a.label.c_str(),
+                      a.n_columns, a.boost ? "yes" : "no", a.injection.c_str(), a.aer,
+                      100 * a.software_accuracy, 100 * a.accuracy.mean, 100 * a.accuracy.ci_low,
+                      100 * a.accuracy.ci_high, tops);
         table += line;
     }
     j["accuracy"] = rows;

@@ -304,6 +304,18 @@ void write_text(const std::string& path, const std::string& text) {
     }
 }
 
+// A quantity that is known only when positive (TOPS/W and energy need the case's energy per
+// accumulation): its value, or an empty CSV field.
+std::string optional_positive(double x) {
+    if (!(x > 0.0)) {
+        return "";
+    }
+    std::ostringstream os;
+    os.precision(10);
+    os << x;
+    return os.str();
+}
+
 } // namespace
 
 void write_accuracy_csv(const NetworkStudyResult& result, const std::string& path) {
@@ -317,7 +329,8 @@ void write_accuracy_csv(const NetworkStudyResult& result, const std::string& pat
            << ',' << r.injection << ',' << r.aer << ',' << r.flip_rate << ',' << r.software_accuracy
            << ',' << result.float_accuracy << ',' << r.accuracy.mean << ',' << r.accuracy.sd << ','
            << r.accuracy.ci_low << ',' << r.accuracy.ci_high << ',' << r.accuracy.n << ','
-           << r.tops_per_w << ',' << r.energy_per_inference_j << "\n";
+           << optional_positive(r.tops_per_w) << ',' << optional_positive(r.energy_per_inference_j)
+           << "\n";
     }
     write_text(path, os.str());
 }

@@ -9,6 +9,7 @@
 
 using namespace spincim_test;
 using Catch::Matchers::Contains;
+using Catch::Matchers::EndsWith;
 using Catch::Matchers::WithinAbs;
 
 namespace {
@@ -34,8 +35,8 @@ TEST_CASE("network study: ideal arrays reproduce the software network, RER = 0.5
     write_file(dir / "half.csv", crer_table(64, 0.5));
     write_file(
         dir / "net.yaml",
-        kHead +
-            "  arrays:\n    - {n: 64, label: ideal}\n    - {n: 64, label: coin, crer: half.csv}\n");
+        kHead + "  arrays:\n    - {n: 64, label: ideal}\n"
+                "    - {n: 64, label: coin, crer: half.csv, energy_per_accumulation: 0.41158p}\n");
     const Outcome r = spincim("run net.yaml -o out", dir);
     INFO(r.out << r.err);
     REQUIRE(r.code == 0);
@@ -48,7 +49,16 @@ TEST_CASE("network study: ideal arrays reproduce the software network, RER = 0.5
     CHECK(double(ideal["software_accuracy"]) > 0.5);
     // Every row output a coin flip: ten balanced classes give 10 % (issue 6 acceptance: ±3 points).
     CHECK_THAT(double(coin["accuracy_mean"]), WithinAbs(0.10, 0.03));
-    CHECK(fs::exists(dir / "out" / "accuracy.csv"));
+    // TOPS/W = 2N / E_acc (seed 001 Table IV): 128 ops / 0.41158 pJ = 311 TOPS/W. Without an
+    // energy the efficiency is unknown: null in JSON, an empty CSV field, "-" in the table (it
+    // used to print 0.0).
+    CHECK_THAT(double(coin["tops_per_w"]), WithinAbs(311.0, 0.01));
+    CHECK(ideal["tops_per_w"].is_null());
+    const std::string csv = slurp(dir / "out" / "accuracy.csv");
+    const auto ideal_line =
+        csv.substr(csv.find("\nideal"), csv.find("\ncoin") - csv.find("\nideal"));
+    CHECK_THAT(ideal_line, EndsWith(",,"));
+    CHECK_THAT(r.out, Contains("311.0") && !Contains(" 0.0\n"));
     CHECK(fs::exists(dir / "out" / "mapping.csv"));
     CHECK(fs::exists(dir / "out" / "models" / "bnn_N64.txt"));
     fs::remove_all(dir);

@@ -51,8 +51,14 @@ TEST_CASE("Reference calibration residual for N = 64, 128, 256", "[sense_mc][spi
 // The decomposition error with the 2-stage booster (seed 001 Sec. IV.B, Fig. 9) at N = 128,
 // design-time reference (the coupled sense_row() transient simulates the calibrated line),
 // nominal devices, N1 = N/2 -+ 1: TM of the decomposed bench against the coupled transient
-// (~15 s each). Tolerance as at N = 16: max(3 % of |TM|, 20 ps); tagged [!mayfail] because the
-// N = 16 measurement misses it (+48 ... +96 ps): printed next to the T_SW gap.
+// (~15 s each). Tolerance as at N = 16: max(3 % of |TM|, 20 ps); tagged [!mayfail], a known
+// deviation that is printed, not hidden. With the weak-inversion M_ST of the boosted default
+// (16x/8x, see default_sense_mc_spec) the coupled T_SW is ~18 % longer than the decomposed one at
+// every N1 (measured T_SW 8.98 / 10.59 ns and 8.53 / 10.01 ns at N1 = 63 / 65). What the error
+// statistics use is the margin's step between adjacent N1 in log terms, ln(T_SW(k-1)/T_SW(k+1))/2,
+// which a common factor leaves unchanged; it is printed for both benches (measured 0.0254
+// decomposed against 0.0283 coupled: the decomposed bench understates the boosted step by ~10 %, so
+// the Monte Carlo boosted error rates are on the high side).
 TEST_CASE("Boosted decomposition error at N = 128", "[sense_mc][spice][slow][!mayfail]") {
     spice::Session s(options());
     SenseMcSpec spec = default_sense_mc_spec(128, true);
@@ -64,7 +70,9 @@ TEST_CASE("Boosted decomposition error at N = 128", "[sense_mc][spice][slow][!ma
     const double gap = c.t_sw_below_s - c.t_sw_above_s;
     std::printf("\nN = 128 boosted, design-time reference: T_SW gap %.1f ps, T_REF %.4f ns\n",
                 gap * 1e12, c.t_ref_s * 1e9);
-    std::printf("   N1  TM_dec/ps  TM_coupled/ps  diff/ps  diff/gap\n");
+    std::printf("   N1  TM_dec/ps  TM_coupled/ps  diff/ps  diff/gap  T_SW dec/coupled ns\n");
+    double t_dec[2] = {0.0, 0.0};
+    double t_coupled[2] = {0.0, 0.0};
     for (const std::size_t k : {63U, 65U}) {
         const SenseSample d = ev.evaluate(k, 0);
         INFO(d.message);
@@ -77,8 +85,13 @@ TEST_CASE("Boosted decomposition error at N = 128", "[sense_mc][spice][slow][!ma
         REQUIRE(t.t_sw.has_value());
         REQUIRE(t.t_ref.has_value());
         const double tm_full = *t.t_sw - *t.t_ref;
-        std::printf("  %3zu  %9.2f  %13.2f  %7.2f  %8.3f\n", k, d.tm_s * 1e12, tm_full * 1e12,
-                    (d.tm_s - tm_full) * 1e12, (d.tm_s - tm_full) / gap);
+        std::printf("  %3zu  %9.2f  %13.2f  %7.2f  %8.3f  %7.4f / %7.4f\n", k, d.tm_s * 1e12,
+                    tm_full * 1e12, (d.tm_s - tm_full) * 1e12, (d.tm_s - tm_full) / gap,
+                    d.t_sw_s * 1e9, *t.t_sw * 1e9);
+        t_dec[k == 63U ? 0 : 1] = d.t_sw_s;
+        t_coupled[k == 63U ? 0 : 1] = *t.t_sw;
         CHECK(std::abs(d.tm_s - tm_full) <= std::max(0.03 * std::abs(tm_full), 20e-12));
     }
+    std::printf("  log step per N1: decomposed %.4f, coupled %.4f\n",
+                0.5 * std::log(t_dec[0] / t_dec[1]), 0.5 * std::log(t_coupled[0] / t_coupled[1]));
 }
