@@ -285,7 +285,15 @@ std::string sweep_study_hash(const config::StudySpec& study) {
     nlohmann::json bound = study.resolved;
     if (bound.contains("monte_carlo"))
         bound["monte_carlo"].erase("plan");
-    return sweep::study_hash_of(bound.dump());
+    std::string bytes = bound.dump();
+    if (study.monte_carlo) {
+        for (std::size_t c = 0; c < study.monte_carlo->cases.size(); ++c) {
+            bytes += '\n';
+            bytes += sweep::study_hash_of(montecarlo::design_fingerprint(
+                config::sense_mc_spec(*study.monte_carlo, c, study.seed)));
+        }
+    }
+    return sweep::study_hash_of(bytes);
 }
 
 int run_sweep(const config::StudySpec& study, const SweepCommand& command, std::ostream& out) {

@@ -24,6 +24,8 @@ struct SweepCommand {
 // except `monte_carlo.plan`. A sample's values depend on the seed, the circuits, the variation and
 // the run limits, never on the plan, which only decides which samples to run and how to estimate:
 // a sweep resumed with a tighter target or a larger budget reuses every sample it already has.
+// The hash also covers each case's montecarlo::design_fingerprint: the sizes and model files the
+// study leaves to the toolkit's defaults are bound as well.
 [[nodiscard]] std::string sweep_study_hash(const config::StudySpec& study);
 
 // Runs the sweep (or resumes it) and writes, in `outdir`: journal.tsv (append-only, one line per

@@ -5,7 +5,10 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <fstream>
 #include <limits>
+#include <sstream>
+#include <string_view>
 
 #include "spincim/analysis/measure.hpp"
 #include "spincim/circuits/xnor_row.hpp"
@@ -116,6 +119,46 @@ void check_sense_mc_spec(const SenseMcSpec& spec) {
     probe.row.weights = v.weights;
     probe.row.inputs = v.inputs;
     static_cast<void>(circuits::sense_row(probe));
+}
+
+std::string design_fingerprint(const SenseMcSpec& spec) {
+    circuits::SenseRowSpec probe = spec.sense;
+    const auto v = circuits::xnor_vectors_for_n1(spec.n, spec.n / 2, spec.seed, 0);
+    probe.row.weights = v.weights;
+    probe.row.inputs = v.inputs;
+    const netlist::Netlist net = circuits::sense_row(probe);
+    std::string out;
+    for (const auto& file : net.includes()) {
+        std::ifstream in(file, std::ios::binary);
+        if (!in) {
+            throw InputError("cannot read the model file " + file.string());
+        }
+        std::ostringstream body;
+        body << in.rdbuf();
+        out += "include " + file.filename().string() + "\n" + body.str() + "\n";
+    }
+    // The netlist without its .include lines (they hold the folder, which may move).
+    const std::string text = net.to_spice();
+    for (std::size_t begin = 0; begin < text.size();) {
+        const std::size_t end = std::min(text.find('\n', begin), text.size());
+        const std::string_view line(text.data() + begin, end - begin);
+        if (line.substr(0, 9) != ".include ") {
+            out.append(line).push_back('\n');
+        }
+        begin = end + 1;
+    }
+    const VariationSpec& var = spec.variation;
+    std::ostringstream settings;
+    settings.precision(17);
+    settings << "n " << spec.n << " seed " << spec.seed << " window " << spec.window_factor
+             << " reference " << static_cast<int>(spec.reference) << " bias_pairs "
+             << spec.bias_pairs << "\nvariation " << var.enabled << ' ' << var.antithetic;
+    for (const ParamSigma& p : {var.area, var.tox, var.tfl, var.tmr0}) {
+        settings << ' ' << p.global << ' ' << p.local;
+    }
+    settings << ' ' << var.avt_v_m << ' ' << var.global_vth_n_v << ' ' << var.global_vth_p_v
+             << "\n";
+    return out + settings.str();
 }
 
 TbsTimes read_tbs_times(const spice::Session& session, const netlist::Netlist& net,

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -304,4 +305,22 @@ monte_carlo:
     const Outcome refused =
         spincim("sweep study.yaml -o out --resume --workers 2 --no-progress", dir);
     CHECK(refused.code == 2);
+    // So are the model files the circuit includes (montecarlo::design_fingerprint), which no study
+    // key names: a copy of models/ resumes, the same copy with an edited card is refused.
+    write_file(dir / "study.yaml", grown);
+    fs::copy(SPINCIM_SOURCE_DIR "/models", dir / "models", fs::copy_options::recursive);
+    const std::string with_copy = "SPINCIM_MODELS_DIR='" + (dir / "models").string() + "' '" +
+                                  SPINCIM_EXE +
+                                  "' sweep study.yaml -o out --resume --workers 2 --no-progress";
+    const Outcome moved = shell(with_copy, dir);
+    INFO(moved.err);
+    CHECK(moved.code == 0);
+    CHECK_THAT(moved.out, Contains("samples: 0 simulated now, 16 from the journal"));
+    {
+        std::ofstream card(dir / "models" / "cmos65.lib", std::ios::app);
+        card << "* edited\n";
+    }
+    const Outcome edited = shell(with_copy, dir);
+    CHECK(edited.code == 2);
+    CHECK_THAT(edited.err, Contains("the study changed"));
 }

@@ -114,6 +114,13 @@ struct SenseMcSpec {
 // Validates (InputError naming the field).
 void check_sense_mc_spec(const SenseMcSpec& spec);
 
+// A text that changes whenever the samples of `spec` could: the nominal sense bench's netlist
+// (every device size, model parameter and the booster, whatever set them: the study or the
+// built-in defaults), the name and content of each model file it includes (not their folder), and
+// the variation and evaluator settings. A sweep's study hash includes it, so `--resume` refuses a
+// journal whose samples came from other defaults or model files, not only from another study.
+[[nodiscard]] std::string design_fingerprint(const SenseMcSpec& spec);
+
 struct SenseCalibration {
     std::size_t delay_stages = 0; // coarse stages K
     std::uint32_t trim_code = 0;  // fine-trim bank code
