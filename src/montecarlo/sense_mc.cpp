@@ -20,6 +20,16 @@ namespace spincim::montecarlo {
 
 namespace {
 
+// The coupled row-and-sense netlist of `spec` at N1 = N/2 (sample 0's vectors): what
+// check_sense_mc_spec validates and design_fingerprint describes.
+netlist::Netlist nominal_bench(const SenseMcSpec& spec) {
+    circuits::SenseRowSpec probe = spec.sense;
+    const auto v = circuits::xnor_vectors_for_n1(spec.n, spec.n / 2, spec.seed, 0);
+    probe.row.weights = v.weights;
+    probe.row.inputs = v.inputs;
+    return circuits::sense_row(probe);
+}
+
 [[noreturn]] void bad(const std::string& key, const std::string& what) {
     SourceLocation where;
     where.key = key;
@@ -114,19 +124,11 @@ void check_sense_mc_spec(const SenseMcSpec& spec) {
     }
     check_variation_spec(spec.variation);
     // The coupled generator validates the timing and every sub-spec (InputError naming the field).
-    circuits::SenseRowSpec probe = spec.sense;
-    const auto v = circuits::xnor_vectors_for_n1(spec.n, spec.n / 2, spec.seed, 0);
-    probe.row.weights = v.weights;
-    probe.row.inputs = v.inputs;
-    static_cast<void>(circuits::sense_row(probe));
+    static_cast<void>(nominal_bench(spec));
 }
 
 std::string design_fingerprint(const SenseMcSpec& spec) {
-    circuits::SenseRowSpec probe = spec.sense;
-    const auto v = circuits::xnor_vectors_for_n1(spec.n, spec.n / 2, spec.seed, 0);
-    probe.row.weights = v.weights;
-    probe.row.inputs = v.inputs;
-    const netlist::Netlist net = circuits::sense_row(probe);
+    const netlist::Netlist net = nominal_bench(spec);
     std::string out;
     for (const auto& file : net.includes()) {
         std::ifstream in(file, std::ios::binary);
