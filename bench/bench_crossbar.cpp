@@ -1,4 +1,4 @@
-// Native crossbar solver (network::CrossbarSolver, Eigen sparse LDLT or CG) against ngspice `.op`
+// Native crossbar solver (solvers::CrossbarSolver, Eigen sparse LDLT or CG) against ngspice `.op`
 // of the same generated netlist (issue 5, acceptance 2; ngspice reference costs in
 // shared/NGSPICE.md: 64x64 5.9 s, 128x128 131 s). Goals: >= 1000x at 128x128, 1024x1024 native
 // in < 10 s.
@@ -23,8 +23,8 @@
 
 #include "spincim/circuits/crossbar.hpp"
 #include "spincim/core/random.hpp"
-#include "spincim/network/crossbar_solver.hpp"
-#include "spincim/program/crossbar_mapping.hpp"
+#include "spincim/cosim/crossbar_mapping.hpp"
+#include "spincim/solvers/crossbar_solver.hpp"
 #include "spincim/spice/session.hpp"
 
 namespace {
@@ -67,14 +67,14 @@ struct NativeRun {
     std::vector<double> col_currents;
 };
 
-NativeRun run_native(const network::CrossbarCircuit& circuit, int repeat) {
+NativeRun run_native(const solvers::CrossbarCircuit& circuit, int repeat) {
     NativeRun out;
     std::vector<double> times;
     for (int r = 0; r < repeat; ++r) {
         const auto start = Clock::now();
-        network::CrossbarSolver solver(circuit);
+        solvers::CrossbarSolver solver(circuit);
         out.setup_seconds = since(start);
-        const network::CrossbarSolution sol = solver.solve();
+        const solvers::CrossbarSolution sol = solver.solve();
         times.push_back(since(start));
         out.iterations = sol.iterations;
         out.cg_iterations = sol.cg_iterations;
@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
     double ratio_128 = 0.0;
     for (const std::size_t side : {std::size_t{64}, std::size_t{128}}) {
         const circuits::CrossbarSpec spec = make_spec(side, circuits::CrossbarDeviceModel::linear);
-        const network::CrossbarCircuit circuit = program::to_circuit(spec);
+        const solvers::CrossbarCircuit circuit = cosim::to_circuit(spec);
         const NativeRun native = run_native(circuit, repeat);
         const std::string label = std::to_string(side) + "x" + std::to_string(side);
         if (static_cast<int>(side) > ngspice_max) {
@@ -171,13 +171,13 @@ int main(int argc, char** argv) {
         const std::string label = std::to_string(side) + "x" + std::to_string(side);
         const auto start = Clock::now();
         const circuits::CrossbarSpec spec = make_spec(side, circuits::CrossbarDeviceModel::linear);
-        const network::CrossbarCircuit circuit = program::to_circuit(spec);
+        const solvers::CrossbarCircuit circuit = cosim::to_circuit(spec);
         std::printf("\nbuilding the %s description: %.3f s\n", label.c_str(), since(start));
         const NativeRun lin = run_native(circuit, 1);
         t_large = lin.seconds;
         std::printf("%-10s native linear:          %8.3f s (setup %.3f s, %ld CG steps)\n",
                     label.c_str(), t_large, lin.setup_seconds, lin.cg_iterations);
-        network::CrossbarCircuit nonlinear = circuit;
+        solvers::CrossbarCircuit nonlinear = circuit;
         nonlinear.bias_dependent = true;
         const NativeRun mtj = run_native(nonlinear, 1);
         t_large_mtj = mtj.seconds;

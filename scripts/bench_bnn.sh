@@ -15,5 +15,5 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSPINCIM_BUILD
 cmake --build "$build" --target bench_bnn >/dev/null
 # shellcheck disable=SC2086
 for n in ${1:-64 128 256}; do
-    "$build/src/network/bench_bnn" "$n" "${2:-2000}"
+    "$build/bench/bench_bnn" "$n" "${2:-2000}"
 done

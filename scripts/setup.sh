@@ -8,6 +8,7 @@ packages=(
     libngspice0-dev ngspice          # the simulator: shared library (in-process) and CLI (cross-checks)
     libboost-dev                    # Boost.Process (sweep workers)
     libeigen3-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+    libceres-dev                    # Ceres Solver: least-squares fits of the calib layer
     catch2                          # test framework (v2, header-only)
     adms                            # admsXml: parses the Verilog-A models in CI
     clang-format                    # style check in CI

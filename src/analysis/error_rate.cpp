@@ -8,6 +8,8 @@
 #include <numbers>
 #include <sstream>
 
+#include "spincim/core/atomic_file.hpp"
+#include "spincim/core/csv.hpp"
 #include "spincim/core/error.hpp"
 
 namespace spincim::analysis {
@@ -85,11 +87,9 @@ double inverse_incomplete_beta(double a, double b, double p) {
     return 0.5 * (lo + hi);
 }
 
-// Shortest round-trip decimal form of x (locale independent).
+// Shortest round-trip decimal form of x (locale independent), the tables' number format.
 std::string number(double x) {
-    char buf[64];
-    const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, x);
-    return ec == std::errc{} ? std::string(buf, ptr) : std::string("nan");
+    return csv::number(x);
 }
 
 // Side sign s of eq. 7 (header comment): +1 below the threshold (error is TM < 0), −1 above and
@@ -875,22 +875,7 @@ void write_crer_csv(const AerEstimate& est, const std::filesystem::path& path) {
         }
         os << '\n';
     }
-    const std::filesystem::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        out << os.str();
-        if (!out.flush()) {
-            throw InputError("cannot write the CRER table",
-                             SourceLocation{path.string(), 0, 0, {}});
-        }
-    }
-    // Rename into place so that a failed write never leaves a complete-looking file.
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        throw InputError("cannot write the CRER table: " + ec.message(),
-                         SourceLocation{path.string(), 0, 0, {}});
-    }
+    write_file_atomically(path, os.str());
 }
 
 } // namespace spincim::analysis

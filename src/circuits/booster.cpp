@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "spincim/circuits/spec_check.hpp"
 #include "spincim/core/error.hpp"
 #include "spincim/models/cmos.hpp"
 #include "spincim/models/mtj.hpp"
@@ -14,22 +15,8 @@ using netlist::Probe;
 
 namespace {
 
-[[noreturn]] void bad(const std::string& key, const std::string& what) {
-    SourceLocation where;
-    where.key = key;
-    throw InputError("booster: " + key + " " + what, where);
-}
-
-void check_range(const std::string& key, double value, double lo, double hi) {
-    if (!std::isfinite(value) || value < lo || value > hi) {
-        bad(key, "must be in [" + units::to_eng(lo) + ", " + units::to_eng(hi) + "], got " +
-                     units::to_eng(value));
-    }
-}
-
-std::string idx(const char* stem, std::size_t k) {
-    return std::string(stem) + "_" + std::to_string(k);
-}
+using detail::indexed;
+constexpr detail::SpecCheck check{"booster"};
 
 // A clock that is high (at `level`) from t_on to t_off: one trapezoid of a PULSE source whose
 // period is longer than any transient spincim runs.
@@ -100,15 +87,15 @@ void add_transmission_gate(netlist::Netlist& net, const std::string& name, const
 
 void check_booster_spec(const BoosterSpec& spec) {
     if (spec.stages < 1 || spec.stages > 8) {
-        bad("stages", "must be in [1, 8], got " + std::to_string(spec.stages));
+        check.fail("stages", "must be in [1, 8], got " + std::to_string(spec.stages));
     }
-    check_range("c_boost", spec.c_boost, 1e-16, 1e-10);
-    check_range("switch_width_factor", spec.switch_width_factor, 1.0, 1e3);
-    check_range("ideal_r_on", spec.ideal_r_on, 1e-3, 1e6);
-    check_range("t_edge", spec.t_edge, 1e-13, 1e-8);
-    check_range("t_gap", spec.t_gap, spec.t_edge, 1e-6);
-    check_range("t_sample", spec.t_sample, 0.0, 1e-3);
-    check_range("t_boost", spec.t_boost, spec.t_sample + spec.t_gap + 3.0 * spec.t_edge, 1e-3);
+    check.range("c_boost", spec.c_boost, 1e-16, 1e-10);
+    check.range("switch_width_factor", spec.switch_width_factor, 1.0, 1e3);
+    check.range("ideal_r_on", spec.ideal_r_on, 1e-3, 1e6);
+    check.range("t_edge", spec.t_edge, 1e-13, 1e-8);
+    check.range("t_gap", spec.t_gap, spec.t_edge, 1e-6);
+    check.range("t_sample", spec.t_sample, 0.0, 1e-3);
+    check.range("t_boost", spec.t_boost, spec.t_sample + spec.t_gap + 3.0 * spec.t_edge, 1e-3);
     static_cast<void>(models::cmos_card(spec.cmos));
 }
 
@@ -174,17 +161,17 @@ void add_booster(netlist::Netlist& net, const BoosterSpec& spec, const Node& inp
     };
 
     for (std::size_t k = 1; k <= spec.stages; ++k) {
-        const Node top = k == spec.stages ? output : Node(idx("bst_top", k));
-        const Node bot = idx("bst_bot", k);
+        const Node top = k == spec.stages ? output : Node(indexed("bst_top", k));
+        const Node bot = indexed("bst_bot", k);
         net.add(netlist::Capacitor{
-            .name = idx("bst", k), .pos = top, .neg = bot, .capacitance = spec.c_boost});
+            .name = indexed("bst", k), .pos = top, .neg = bot, .capacitance = spec.c_boost});
         // Phase 1: both plates to the sampling levels.
-        sw(idx("bst_st", k), input, top, "phi1");
-        sw(idx("bst_sb", k), bot, gnd, "phi1");
+        sw(indexed("bst_st", k), input, top, "phi1");
+        sw(indexed("bst_sb", k), bot, gnd, "phi1");
         // Phase 2: the bottom plate rides on the input (k = 1) or on the previous top plate.
-        const Node below = k == 1 ? input : Node(idx("bst_top", k - 1));
-        sw(idx("bst_ss", k), bot, below, "phi2");
-        net.add_probe(idx("v_bst_top", k), Probe::voltage(top));
+        const Node below = k == 1 ? input : Node(indexed("bst_top", k - 1));
+        sw(indexed("bst_ss", k), bot, below, "phi2");
+        net.add_probe(indexed("v_bst_top", k), Probe::voltage(top));
     }
     net.add_probe("v_bst_in", Probe::voltage(input));
     net.add_probe("v_bst_out", Probe::voltage(output));
@@ -203,9 +190,9 @@ void add_booster(netlist::Netlist& net, const BoosterSpec& spec, const Node& inp
 
 netlist::Netlist booster_testbench(const BoosterSpec& spec, double v_in, double c_load,
                                    double t_stop) {
-    check_range("v_in", v_in, -2.0, 2.0);
-    check_range("c_load", c_load, 0.0, 1e-9);
-    check_range("t_stop", t_stop, spec.t_boost + 10.0 * spec.t_edge, 1e-3);
+    check.range("v_in", v_in, -2.0, 2.0);
+    check.range("c_load", c_load, 0.0, 1e-9);
+    check.range("t_stop", t_stop, spec.t_boost + 10.0 * spec.t_edge, 1e-3);
     netlist::Netlist net("spincim SL booster test bench n=" + std::to_string(spec.stages));
     net.add(
         netlist::VoltageSource{.name = "vin", .pos = "bst_in", .neg = Node::ground(), .dc = v_in});
@@ -222,10 +209,10 @@ netlist::Netlist booster_testbench(const BoosterSpec& spec, double v_in, double 
 
 double booster_gain_estimate(std::size_t stages, double c_boost, double c_load) {
     if (stages == 0) {
-        bad("stages", "must be at least 1");
+        check.fail("stages", "must be at least 1");
     }
     if (!(c_boost > 0) || !std::isfinite(c_boost) || !(c_load >= 0) || !std::isfinite(c_load)) {
-        bad("c_boost/c_load", "must be finite, c_boost > 0 and c_load >= 0");
+        check.fail("c_boost/c_load", "must be finite, c_boost > 0 and c_load >= 0");
     }
     const auto n = static_cast<double>(stages);
     return 1.0 + n * c_boost / (c_boost + n * c_load);

@@ -4,6 +4,7 @@
 #include <numbers>
 #include <utility>
 
+#include "spincim/circuits/spec_check.hpp"
 #include "spincim/core/error.hpp"
 #include "spincim/core/random.hpp"
 #include "spincim/units/units.hpp"
@@ -16,38 +17,11 @@ using netlist::Probe;
 
 namespace {
 
-[[noreturn]] void bad(const std::string& key, const std::string& what) {
-    SourceLocation where;
-    where.key = key;
-    throw InputError("crossbar: " + key + " " + what, where);
-}
+using detail::indexed;
+constexpr detail::SpecCheck check{"crossbar"};
 
-void check_positive(const std::string& key, double value) {
-    if (!std::isfinite(value) || value <= 0) {
-        bad(key, "must be a positive finite number, got " + units::to_eng(value));
-    }
-}
-
-void check_nonneg(const std::string& key, double value) {
-    if (!std::isfinite(value) || value < 0) {
-        bad(key, "must be a finite number >= 0, got " + units::to_eng(value));
-    }
-}
-
-void check_drive(const std::string& key, const std::vector<std::optional<double>>& drive,
-                 std::size_t expected) {
-    if (!drive.empty() && drive.size() != expected) {
-        bad(key, "must have " + std::to_string(expected) + " entries (or none), got " +
-                     std::to_string(drive.size()));
-    }
-    for (std::size_t k = 0; k < drive.size(); ++k) {
-        // |V| <= 10 V: far above any MTJ read or write bias (seed 003: switching ~1.5-2.2 V).
-        if (drive[k] && (!std::isfinite(*drive[k]) || std::abs(*drive[k]) > 10.0)) {
-            bad(key + "[" + std::to_string(k) + "]",
-                "must be a voltage within [-10, 10] V, got " + units::to_eng(*drive[k]));
-        }
-    }
-}
+// |V| <= 10 V: far above any MTJ read or write bias (seed 003: switching ~1.5-2.2 V).
+constexpr double kMaxDrive = 10.0;
 
 // Largest side the generator accepts. ngspice's own solver is already slow at 128 x 128
 // (shared/NGSPICE.md: 131 s); larger arrays are for the native solver.
@@ -55,25 +29,25 @@ constexpr std::size_t kMaxSide = 4096;
 
 void check_spec(const CrossbarSpec& s) {
     if (s.rows == 0 || s.cols == 0 || s.rows > kMaxSide || s.cols > kMaxSide) {
-        bad("rows/cols", "must be in [1, " + std::to_string(kMaxSide) + "], got " +
-                             std::to_string(s.rows) + " x " + std::to_string(s.cols));
+        check.fail("rows/cols", "must be in [1, " + std::to_string(kMaxSide) + "], got " +
+                                    std::to_string(s.rows) + " x " + std::to_string(s.cols));
     }
-    check_positive("device.diameter", s.device.diameter);
-    check_positive("device.g_off", s.device.g_off);
-    check_positive("device.tmr0", s.device.tmr0);
-    check_positive("device.v_h", s.device.v_h);
-    check_nonneg("variation.g_off_rel_sigma", s.variation.g_off_rel_sigma);
-    check_nonneg("variation.tmr_rel_sigma", s.variation.tmr_rel_sigma);
+    check.positive("device.diameter", s.device.diameter);
+    check.positive("device.g_off", s.device.g_off);
+    check.positive("device.tmr0", s.device.tmr0);
+    check.positive("device.v_h", s.device.v_h);
+    check.non_negative("variation.g_off_rel_sigma", s.variation.g_off_rel_sigma);
+    check.non_negative("variation.tmr_rel_sigma", s.variation.tmr_rel_sigma);
     if (!s.states.empty() && s.states.size() != s.rows * s.cols) {
-        bad("states", "must have rows*cols = " + std::to_string(s.rows * s.cols) +
-                          " entries (or none), got " + std::to_string(s.states.size()));
+        check.fail("states", "must have rows*cols = " + std::to_string(s.rows * s.cols) +
+                                 " entries (or none), got " + std::to_string(s.states.size()));
     }
-    check_nonneg("r_row_segment", s.r_row_segment);
-    check_nonneg("r_col_segment", s.r_col_segment);
-    check_nonneg("r_row_contact", s.r_row_contact);
-    check_nonneg("r_col_contact", s.r_col_contact);
-    check_drive("row_voltages", s.row_voltages, s.rows);
-    check_drive("col_voltages", s.col_voltages, s.cols);
+    check.non_negative("r_row_segment", s.r_row_segment);
+    check.non_negative("r_col_segment", s.r_col_segment);
+    check.non_negative("r_row_contact", s.r_row_contact);
+    check.non_negative("r_col_contact", s.r_col_contact);
+    check.drives("row_voltages", s.row_voltages, s.rows, kMaxDrive);
+    check.drives("col_voltages", s.col_voltages, s.cols, kMaxDrive);
 }
 
 std::string ij(const char* stem, std::size_t i, std::size_t j) {
@@ -125,9 +99,9 @@ models::MtjParams crossbar_seed003_magnetics() {
 }
 
 double line_segment_resistance(double sheet_resistance, double pitch, double width) {
-    check_nonneg("sheet_resistance", sheet_resistance);
-    check_positive("pitch", pitch);
-    check_positive("width", width);
+    check.non_negative("sheet_resistance", sheet_resistance);
+    check.positive("pitch", pitch);
+    check.positive("width", width);
     return sheet_resistance * pitch / width;
 }
 
@@ -158,9 +132,10 @@ CrossbarDevices crossbar_devices(const CrossbarSpec& spec) {
                 d.tmr0[k] = spec.device.tmr0 * (1.0 + var.tmr_rel_sigma * rng.normal());
             }
             if (!(d.g_off[k] > 0) || !(d.tmr0[k] > 0)) {
-                bad("variation", "drew a non-positive g_off or TMR for device (" +
-                                     std::to_string(i) + ", " + std::to_string(j) +
-                                     "): the relative sigmas are too large for a normal law");
+                check.fail("variation",
+                           "drew a non-positive g_off or TMR for device (" + std::to_string(i) +
+                               ", " + std::to_string(j) +
+                               "): the relative sigmas are too large for a normal law");
             }
         }
     }

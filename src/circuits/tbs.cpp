@@ -4,6 +4,7 @@
 #include <limits>
 #include <variant>
 
+#include "spincim/circuits/spec_check.hpp"
 #include "spincim/core/error.hpp"
 #include "spincim/models/cmos.hpp"
 #include "spincim/models/mtj.hpp"
@@ -16,22 +17,8 @@ using netlist::Probe;
 
 namespace {
 
-[[noreturn]] void bad(const std::string& where_key, const std::string& what) {
-    SourceLocation where;
-    where.key = where_key;
-    throw InputError("tbs: " + where_key + " " + what, where);
-}
-
-void check_range(const std::string& key, double value, double lo, double hi) {
-    if (!std::isfinite(value) || value < lo || value > hi) {
-        bad(key, "must be in [" + units::to_eng(lo) + ", " + units::to_eng(hi) + "], got " +
-                     units::to_eng(value));
-    }
-}
-
-std::string idx(const char* stem, std::size_t k) {
-    return std::string(stem) + "_" + std::to_string(k);
-}
+using detail::indexed;
+constexpr detail::SpecCheck check{"tbs"};
 
 // A step from `low` to `high` at t_on (rise t_edge), back at t_off: one PULSE period longer than
 // any transient spincim runs.
@@ -51,36 +38,36 @@ constexpr double kForever = 0.5; // s: "until the end of any transient"
 
 void check_tbs_spec(const TbsSpec& spec) {
     static_cast<void>(models::cmos_card(spec.cmos));
-    check_range("st_width_factor", spec.st_width_factor, 1.0, 1e3);
-    check_range("st_length_factor", spec.st_length_factor, 1.0, 1e2);
-    check_range("load_width_factor", spec.load_width_factor, 1.0, 1e3);
-    check_range("load_length_factor", spec.load_length_factor, 1.0, 1e2);
-    check_range("st_multiplicity", spec.st_multiplicity, 1, 1000);
-    check_range("load_multiplicity", spec.load_multiplicity, 1, 1000);
-    check_range("logic_width_factor", spec.logic_width_factor, 1.0, 1e3);
-    check_range("sharpen_width_factor", spec.sharpen_width_factor, 1.0, 1e3);
-    check_range("sharpen_length_factor", spec.sharpen_length_factor, 1.0, 1e2);
-    check_range("switch_width_factor", spec.switch_width_factor, 1.0, 1e3);
-    check_range("switch_length_factor", spec.switch_length_factor, 1.0, 1e2);
+    check.range("st_width_factor", spec.st_width_factor, 1.0, 1e3);
+    check.range("st_length_factor", spec.st_length_factor, 1.0, 1e2);
+    check.range("load_width_factor", spec.load_width_factor, 1.0, 1e3);
+    check.range("load_length_factor", spec.load_length_factor, 1.0, 1e2);
+    check.range("st_multiplicity", spec.st_multiplicity, 1, 1000);
+    check.range("load_multiplicity", spec.load_multiplicity, 1, 1000);
+    check.range("logic_width_factor", spec.logic_width_factor, 1.0, 1e3);
+    check.range("sharpen_width_factor", spec.sharpen_width_factor, 1.0, 1e3);
+    check.range("sharpen_length_factor", spec.sharpen_length_factor, 1.0, 1e2);
+    check.range("switch_width_factor", spec.switch_width_factor, 1.0, 1e3);
+    check.range("switch_length_factor", spec.switch_length_factor, 1.0, 1e2);
     if (spec.delay_stages < 1 || spec.delay_stages > 400) {
-        bad("delay_stages", "must be in [1, 400], got " + std::to_string(spec.delay_stages));
+        check.fail("delay_stages", "must be in [1, 400], got " + std::to_string(spec.delay_stages));
     }
-    check_range("delay_stage_load", spec.delay_stage_load, 0.0, 1e-11);
+    check.range("delay_stage_load", spec.delay_stage_load, 0.0, 1e-11);
     if (spec.trim_bits > 12) {
-        bad("trim_bits", "must be in [0, 12], got " + std::to_string(spec.trim_bits));
+        check.fail("trim_bits", "must be in [0, 12], got " + std::to_string(spec.trim_bits));
     }
     if (spec.trim_bits > 0) {
-        check_range("trim_unit_cap", spec.trim_unit_cap, 1e-18, 1e-12);
+        check.range("trim_unit_cap", spec.trim_unit_cap, 1e-18, 1e-12);
     }
     if (spec.trim_code >= (std::uint32_t{1} << spec.trim_bits)) {
-        bad("trim_code",
-            "must be below 2^trim_bits = " + std::to_string(std::uint32_t{1} << spec.trim_bits) +
-                ", got " + std::to_string(spec.trim_code));
+        check.fail("trim_code", "must be below 2^trim_bits = " +
+                                    std::to_string(std::uint32_t{1} << spec.trim_bits) + ", got " +
+                                    std::to_string(spec.trim_code));
     }
-    check_range("t_edge", spec.t_edge, 1e-13, 1e-8);
-    check_range("t_start", spec.t_start, 2.0 * spec.t_edge, 1e-3);
+    check.range("t_edge", spec.t_edge, 1e-13, 1e-8);
+    check.range("t_start", spec.t_start, 2.0 * spec.t_edge, 1e-3);
     if (spec.t_eval != 0.0) {
-        check_range("t_eval", spec.t_eval, 10.0 * spec.t_edge, 1e-3);
+        check.range("t_eval", spec.t_eval, 10.0 * spec.t_edge, 1e-3);
     }
 }
 
@@ -166,17 +153,17 @@ void add_tbs(netlist::Netlist& net, const TbsSpec& spec, const Node& input) {
     // Delay line: non-inverting stages (inverter, stage load, inverter) from the start edge.
     Node previous = "sa_start";
     for (std::size_t k = 1; k <= spec.delay_stages; ++k) {
-        const Node inner = idx("sa_dx", k);
-        const Node tap = idx("sa_tap", k);
-        add_inverter(net, idx("sa_da", k), previous, inner, "sa_vref", logic);
+        const Node inner = indexed("sa_dx", k);
+        const Node tap = indexed("sa_tap", k);
+        add_inverter(net, indexed("sa_da", k), previous, inner, "sa_vref", logic);
         if (spec.delay_stage_load > 0.0) {
-            net.add(netlist::Capacitor{.name = idx("sa_dl", k),
+            net.add(netlist::Capacitor{.name = indexed("sa_dl", k),
                                        .pos = inner,
                                        .neg = gnd,
                                        .capacitance = spec.delay_stage_load});
         }
-        add_inverter(net, idx("sa_db", k), inner, tap, "sa_vref", logic);
-        net.add_probe(idx("v_sa_tap", k), Probe::voltage(tap));
+        add_inverter(net, indexed("sa_db", k), inner, tap, "sa_vref", logic);
+        net.add_probe(indexed("v_sa_tap", k), Probe::voltage(tap));
         previous = tap;
     }
     // Fine-trim stage: the same inverter pair with a binary-weighted capacitor bank on its inner
@@ -186,7 +173,7 @@ void add_tbs(netlist::Netlist& net, const TbsSpec& spec, const Node& input) {
         for (std::size_t b = 0; b < spec.trim_bits; ++b) {
             if ((spec.trim_code >> b) & 1U) {
                 net.add(
-                    netlist::Capacitor{.name = idx("sa_dtc", b),
+                    netlist::Capacitor{.name = indexed("sa_dtc", b),
                                        .pos = "sa_dtx",
                                        .neg = gnd,
                                        .capacitance = spec.trim_unit_cap *
@@ -221,8 +208,8 @@ void add_tbs(netlist::Netlist& net, const TbsSpec& spec, const Node& input) {
 }
 
 netlist::Netlist tbs_testbench(const TbsSpec& spec, double v_in, double t_stop) {
-    check_range("v_in", v_in, 0.0, 2.0);
-    check_range("t_stop", t_stop, spec.t_start + 10.0 * spec.t_edge, 1e-3);
+    check.range("v_in", v_in, 0.0, 2.0);
+    check.range("t_stop", t_stop, spec.t_start + 10.0 * spec.t_edge, 1e-3);
     netlist::Netlist net("spincim time-based sense amplifier test bench");
     net.add(netlist::VoltageSource{.name = "vsl", .pos = "sl", .neg = Node::ground(), .dc = v_in});
     add_tbs(net, spec, "sl");
@@ -240,23 +227,23 @@ namespace {
 
 void check_sense_row(const SenseRowSpec& spec) {
     check_tbs_spec(spec.tbs);
-    check_range("c_bl", spec.c_bl, 0.0, 1e-11);
-    check_range("t_edge", spec.t_edge, 1e-13, 1e-8);
-    check_range("t_pre", spec.t_pre, 0.0, 1e-3);
-    check_range("t_wl", spec.t_wl, spec.t_pre + 2.0 * spec.t_edge, 1e-3);
-    check_range("tbs.t_start", spec.tbs.t_start, spec.t_wl + 2.0 * spec.t_edge, 1e-3);
+    check.range("c_bl", spec.c_bl, 0.0, 1e-11);
+    check.range("t_edge", spec.t_edge, 1e-13, 1e-8);
+    check.range("t_pre", spec.t_pre, 0.0, 1e-3);
+    check.range("t_wl", spec.t_wl, spec.t_pre + 2.0 * spec.t_edge, 1e-3);
+    check.range("tbs.t_start", spec.tbs.t_start, spec.t_wl + 2.0 * spec.t_edge, 1e-3);
     if (spec.t_wl_off) {
-        check_range("t_wl_off", *spec.t_wl_off, spec.t_wl + 2.0 * spec.t_edge, 1e-3);
+        check.range("t_wl_off", *spec.t_wl_off, spec.t_wl + 2.0 * spec.t_edge, 1e-3);
     }
     if (spec.array_rows < 1 || spec.array_rows > 100000) {
-        bad("array_rows", "must be in [1, 100000], got " + std::to_string(spec.array_rows));
+        check.fail("array_rows", "must be in [1, 100000], got " + std::to_string(spec.array_rows));
     }
-    check_range("wl_driver_width_factor", spec.wl_driver_width_factor, 4.0, 1e4);
-    check_range("t_stop", sense_row_stop(spec), spec.tbs.t_start + 10.0 * spec.tbs.t_edge, 1e-3);
+    check.range("wl_driver_width_factor", spec.wl_driver_width_factor, 4.0, 1e4);
+    check.range("t_stop", sense_row_stop(spec), spec.tbs.t_start + 10.0 * spec.tbs.t_edge, 1e-3);
     if (spec.booster) {
         check_booster_spec(*spec.booster);
-        check_range("booster.t_sample", spec.booster->t_sample, 0.0, spec.tbs.t_start);
-        check_range("booster.t_boost", spec.booster->t_boost, spec.t_wl, spec.tbs.t_start);
+        check.range("booster.t_sample", spec.booster->t_sample, 0.0, spec.tbs.t_start);
+        check.range("booster.t_boost", spec.booster->t_boost, spec.t_wl, spec.tbs.t_start);
     }
 }
 
@@ -268,7 +255,8 @@ netlist::Netlist sense_row(const SenseRowSpec& spec) {
     row_spec.add_op = false;
     const netlist::Netlist row = xnor_row(row_spec);
     if (row.find("vbl") == nullptr) {
-        bad("row.driver", "must be transmission_gate (the energy split needs the V_BL rail)");
+        check.fail("row.driver",
+                   "must be transmission_gate (the energy split needs the V_BL rail)");
     }
     const models::CmosCard card = models::cmos_card(spec.row.cmos);
     const std::size_t n = spec.row.weights.size();
@@ -302,7 +290,7 @@ netlist::Netlist sense_row(const SenseRowSpec& spec) {
         .waveform = step(0.0, spec.row.v_bl, spec.t_pre, kForever, spec.t_edge)});
     for (std::size_t j = 0; j < n; ++j) {
         for (const char* side : {"bl0", "bl1"}) {
-            const std::string bl = idx(side, j);
+            const std::string bl = indexed(side, j);
             if (spec.c_bl > 0.0) {
                 net.add(netlist::Capacitor{
                     .name = "c" + bl, .pos = bl, .neg = gnd, .capacitance = spec.c_bl});
@@ -367,18 +355,19 @@ std::vector<SupplyTerm> sense_row_supplies(const SenseRowSpec& spec) {
 
 std::size_t pick_delay_stages(std::span<const double> tap_delays, double target) {
     if (tap_delays.empty()) {
-        bad("tap_delays", "must hold the delay of at least one stage");
+        check.fail("tap_delays", "must hold the delay of at least one stage");
     }
     if (!std::isfinite(target)) {
-        bad("target", "must be a finite time");
+        check.fail("target", "must be a finite time");
     }
     std::size_t best = 0;
     double best_error = std::numeric_limits<double>::infinity();
     for (std::size_t k = 0; k < tap_delays.size(); ++k) {
         const double d = tap_delays[k];
         if (!std::isfinite(d) || (k > 0 && !(d > tap_delays[k - 1]))) {
-            bad("tap_delays[" + std::to_string(k) + "]",
-                "must be finite and larger than the previous tap's delay, got " + units::to_eng(d));
+            check.fail("tap_delays[" + std::to_string(k) + "]",
+                       "must be finite and larger than the previous tap's delay, got " +
+                           units::to_eng(d));
         }
         if (std::abs(d - target) < best_error) {
             best_error = std::abs(d - target);
@@ -390,7 +379,7 @@ std::size_t pick_delay_stages(std::span<const double> tap_delays, double target)
 
 double midpoint_reference(double t_sw_above, double t_sw_below) {
     if (!std::isfinite(t_sw_above) || !std::isfinite(t_sw_below)) {
-        bad("t_sw", "must be finite times");
+        check.fail("t_sw", "must be finite times");
     }
     return 0.5 * (t_sw_above + t_sw_below);
 }

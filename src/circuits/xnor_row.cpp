@@ -4,6 +4,7 @@
 #include <numeric>
 #include <utility>
 
+#include "spincim/circuits/spec_check.hpp"
 #include "spincim/core/error.hpp"
 #include "spincim/core/random.hpp"
 #include "spincim/models/cmos.hpp"
@@ -17,50 +18,37 @@ using netlist::Probe;
 
 namespace {
 
-[[noreturn]] void bad(const std::string& key, const std::string& what) {
-    SourceLocation where;
-    where.key = key;
-    throw InputError("xnor row: " + key + " " + what, where);
-}
-
-void check_range(const std::string& key, double value, double lo, double hi) {
-    if (!std::isfinite(value) || value < lo || value > hi) {
-        bad(key, "must be in [" + units::to_eng(lo) + ", " + units::to_eng(hi) + "], got " +
-                     units::to_eng(value));
-    }
-}
+using detail::indexed;
+constexpr detail::SpecCheck check{"xnor row"};
 
 void check_pm1(const std::string& key, const std::vector<int>& v) {
     for (std::size_t j = 0; j < v.size(); ++j) {
         if (v[j] != 1 && v[j] != -1) {
-            bad(key + "[" + std::to_string(j) + "]",
-                "must be -1 or +1, got " + std::to_string(v[j]));
+            check.fail(key + "[" + std::to_string(j) + "]",
+                       "must be -1 or +1, got " + std::to_string(v[j]));
         }
     }
 }
 
 void check_spec(const XnorRowSpec& s) {
     if (s.weights.empty()) {
-        bad("weights", "must hold at least one bitcell");
+        check.fail("weights", "must hold at least one bitcell");
     }
     if (s.inputs.size() != s.weights.size()) {
-        bad("inputs", "must have as many entries as weights (" + std::to_string(s.weights.size()) +
-                          "), got " + std::to_string(s.inputs.size()));
+        check.fail("inputs", "must have as many entries as weights (" +
+                                 std::to_string(s.weights.size()) + "), got " +
+                                 std::to_string(s.inputs.size()));
     }
     check_pm1("weights", s.weights);
     check_pm1("inputs", s.inputs);
     // Read voltages: positive and below 2 V (above that the 65/45 nm oxides and the MTJ barrier
     // break down; a read is a few hundred mV).
-    check_range("v_bl", s.v_bl, 1e-3, 2.0);
-    check_range("v_wl", s.v_wl, 0.0, 2.0);
-    check_range("access_width_factor", s.access_width_factor, 1.0, 1e3);
-    check_range("access_length_factor", s.access_length_factor, 1.0, 1e2);
-    check_range("driver_width_factor", s.driver_width_factor, 1.0, 1e4);
-    check_range("c_sl", s.c_sl, 1e-18, 1e-9);
-}
-
-std::string idx(const char* stem, std::size_t j) {
-    return std::string(stem) + "_" + std::to_string(j);
+    check.range("v_bl", s.v_bl, 1e-3, 2.0);
+    check.range("v_wl", s.v_wl, 0.0, 2.0);
+    check.range("access_width_factor", s.access_width_factor, 1.0, 1e3);
+    check.range("access_length_factor", s.access_length_factor, 1.0, 1e2);
+    check.range("driver_width_factor", s.driver_width_factor, 1.0, 1e4);
+    check.range("c_sl", s.c_sl, 1e-18, 1e-9);
 }
 
 // MTJ instance parameters: the static (dyn = 0) form, every model parameter written out so each
@@ -108,38 +96,34 @@ netlist::Netlist xnor_row(const XnorRowSpec& spec) {
     for (std::size_t j = 0; j < n; ++j) {
         const bool w_plus = spec.weights[j] == 1;
         const bool in_plus = spec.inputs[j] == 1;
-        const std::string bl0 = idx("bl0", j);
-        const std::string bl1 = idx("bl1", j);
-        const std::string d0 = idx("d0", j);
-        const std::string d1 = idx("d1", j);
+        const std::string bl0 = indexed("bl0", j);
+        const std::string bl1 = indexed("bl1", j);
+        const std::string d0 = indexed("d0", j);
+        const std::string d1 = indexed("d1", j);
 
         // Bitcell (seed 001 Fig. 2): MTJ_0 is P for W = +1, MTJ_1 the complement. Terminal p
         // (free layer) faces the bitline.
         const auto s0 = w_plus ? models::MtjState::parallel : models::MtjState::antiparallel;
         const auto s1 = w_plus ? models::MtjState::antiparallel : models::MtjState::parallel;
-        net.add(netlist::SubcktInstance{idx("mtj0", j), {bl0, d0}, mtj, mtj_params(spec.mtj, s0)});
-        net.add(netlist::SubcktInstance{idx("mtj1", j), {bl1, d1}, mtj, mtj_params(spec.mtj, s1)});
-        net.add(netlist::Mosfet{.name = idx("acc0", j),
-                                .drain = d0,
-                                .gate = "wl",
-                                .source = "sl",
-                                .bulk = gnd,
-                                .model = card.nmos_model,
-                                .width = w_acc,
-                                .length = l_acc});
-        net.add(netlist::Mosfet{.name = idx("acc1", j),
-                                .drain = d1,
-                                .gate = "wl",
-                                .source = "sl",
-                                .bulk = gnd,
-                                .model = card.nmos_model,
-                                .width = w_acc,
-                                .length = l_acc});
+        net.add(
+            netlist::SubcktInstance{indexed("mtj0", j), {bl0, d0}, mtj, mtj_params(spec.mtj, s0)});
+        net.add(
+            netlist::SubcktInstance{indexed("mtj1", j), {bl1, d1}, mtj, mtj_params(spec.mtj, s1)});
+        // The two access transistors of the cell, gated by the wordline, onto the source line.
+        for (const auto& [name, drain] : {std::pair{"acc0", d0}, std::pair{"acc1", d1}})
+            net.add(netlist::Mosfet{.name = indexed(name, j),
+                                    .drain = drain,
+                                    .gate = "wl",
+                                    .source = "sl",
+                                    .bulk = gnd,
+                                    .model = card.nmos_model,
+                                    .width = w_acc,
+                                    .length = l_acc});
 
         // Bitline pair: IN = +1 -> bl0 at V_BL, bl1 at 0; IN = -1 the opposite (seed 001 Sec. II).
         if (tg) {
-            const std::string in = idx("in", j);
-            const std::string inb = idx("inb", j);
+            const std::string in = indexed("in", j);
+            const std::string inb = indexed("inb", j);
             net.add(netlist::VoltageSource{
                 .name = in, .pos = in, .neg = gnd, .dc = in_plus ? card.vdd : 0.0});
             net.add(netlist::VoltageSource{
@@ -172,8 +156,8 @@ netlist::Netlist xnor_row(const XnorRowSpec& spec) {
                                         .width = w_drv,
                                         .length = l_drv});
             };
-            driver(idx("0", j), bl0, in, inb);
-            driver(idx("1", j), bl1, inb, in);
+            driver(indexed("0", j), bl0, in, inb);
+            driver(indexed("1", j), bl1, inb, in);
         } else {
             net.add(netlist::VoltageSource{
                 .name = bl0, .pos = bl0, .neg = gnd, .dc = in_plus ? spec.v_bl : 0.0});
@@ -181,10 +165,10 @@ netlist::Netlist xnor_row(const XnorRowSpec& spec) {
                 .name = bl1, .pos = bl1, .neg = gnd, .dc = in_plus ? 0.0 : spec.v_bl});
         }
 
-        net.add_probe(idx("v_bl0", j), Probe::voltage(bl0));
-        net.add_probe(idx("v_bl1", j), Probe::voltage(bl1));
-        net.add_probe(idx("i_mtj0", j), Probe::current("sense", {idx("mtj0", j)}));
-        net.add_probe(idx("i_mtj1", j), Probe::current("sense", {idx("mtj1", j)}));
+        net.add_probe(indexed("v_bl0", j), Probe::voltage(bl0));
+        net.add_probe(indexed("v_bl1", j), Probe::voltage(bl1));
+        net.add_probe(indexed("i_mtj0", j), Probe::current("sense", {indexed("mtj0", j)}));
+        net.add_probe(indexed("i_mtj1", j), Probe::current("sense", {indexed("mtj1", j)}));
     }
 
     net.add_probe("v_sl", Probe::voltage("sl"));
@@ -202,8 +186,9 @@ netlist::Netlist xnor_row(const XnorRowSpec& spec) {
 
 std::size_t count_xnor_plus(const std::vector<int>& weights, const std::vector<int>& inputs) {
     if (weights.size() != inputs.size()) {
-        bad("inputs", "must have as many entries as weights (" + std::to_string(weights.size()) +
-                          "), got " + std::to_string(inputs.size()));
+        check.fail("inputs", "must have as many entries as weights (" +
+                                 std::to_string(weights.size()) + "), got " +
+                                 std::to_string(inputs.size()));
     }
     check_pm1("weights", weights);
     check_pm1("inputs", inputs);
@@ -217,10 +202,10 @@ std::size_t count_xnor_plus(const std::vector<int>& weights, const std::vector<i
 XnorVectors xnor_vectors_for_n1(std::size_t n, std::size_t n1, std::uint64_t seed,
                                 std::uint64_t sample) {
     if (n == 0) {
-        bad("n", "must be at least 1");
+        check.fail("n", "must be at least 1");
     }
     if (n1 > n) {
-        bad("n1", "must be in [0, " + std::to_string(n) + "], got " + std::to_string(n1));
+        check.fail("n1", "must be in [0, " + std::to_string(n) + "], got " + std::to_string(n1));
     }
     XnorVectors v;
     RandomStream wstream(seed, sample, "xnor_row.weights");
@@ -250,11 +235,11 @@ XnorVectors xnor_vectors_for_n1(std::size_t n, std::size_t n1, std::uint64_t see
 
 double eq5_v_sl(std::size_t n, std::size_t n1, double v_bl, double r_p_branch, double r_ap_branch) {
     if (n == 0 || n1 > n) {
-        bad("n1", "must be in [0, n] with n >= 1");
+        check.fail("n1", "must be in [0, n] with n >= 1");
     }
     if (!(r_p_branch > 0) || !(r_ap_branch > 0) || !std::isfinite(r_p_branch) ||
         !std::isfinite(r_ap_branch)) {
-        bad("branch resistance", "must be positive and finite");
+        check.fail("branch resistance", "must be positive and finite");
     }
     // R_bitcell = (R_P + R_acc) || (R_AP + R_acc); Eq. (5) of seed 001.
     const double r_bitcell = r_p_branch * r_ap_branch / (r_p_branch + r_ap_branch);
@@ -268,8 +253,8 @@ std::vector<std::string> xnor_mtj_current_probes(std::size_t n) {
     std::vector<std::string> out;
     out.reserve(2 * n);
     for (std::size_t j = 0; j < n; ++j) {
-        out.push_back(idx("i_mtj0", j));
-        out.push_back(idx("i_mtj1", j));
+        out.push_back(indexed("i_mtj0", j));
+        out.push_back(indexed("i_mtj1", j));
     }
     return out;
 }
@@ -277,17 +262,18 @@ std::vector<std::string> xnor_mtj_current_probes(std::size_t n) {
 ReadCurrentCheck check_read_current(const std::vector<std::pair<std::string, double>>& currents,
                                     double limit) {
     if (!(limit > 0) || !std::isfinite(limit)) {
-        bad("read current limit", "must be positive and finite, got " + units::to_eng(limit));
+        check.fail("read current limit",
+                   "must be positive and finite, got " + units::to_eng(limit));
     }
     if (currents.empty()) {
-        bad("read currents", "must hold at least one measured MTJ current");
+        check.fail("read currents", "must hold at least one measured MTJ current");
     }
     ReadCurrentCheck out;
     out.limit = limit;
     out.max_current = -1.0;
     for (const auto& [name, i] : currents) {
         if (!std::isfinite(i)) {
-            bad("read current '" + name + "'", "is not a finite number");
+            check.fail("read current '" + name + "'", "is not a finite number");
         }
         if (std::abs(i) > out.max_current) {
             out.max_current = std::abs(i);

@@ -1,31 +1,25 @@
-// The spincim executable: thin subcommands over the libraries (ARCHITECTURE.md, "CLI contract").
+// The spincim executable: argument parsing, dispatch through the study-kind registry and the
+// exit codes of the CLI contract (ARCHITECTURE.md). No study logic lives here.
 //
 //   spincim check   STUDY.yaml                 validate only; exit 0 or 2
-//   spincim netlist STUDY.yaml -o OUT.cir      write the netlist that `run` would simulate
+//   spincim netlist STUDY.yaml -o OUT.cir      write the netlist `run` would simulate
 //   spincim run     STUDY.yaml -o OUTDIR       one simulation: results.json + CSV tables
 //   spincim sweep   STUDY.yaml -o OUTDIR [--workers N] [--resume]   Monte Carlo sweep
 //   spincim mismatch STUDY.yaml [--case L] [--k K]   where the time margin's spread comes from
-//   spincim help [COMMAND]
-//
-// Exit codes: 0 success, 2 bad input, 3 simulation failed, 1 internal error.
+//   spincim help [COMMAND|KIND]    spincim --version
 
 #include <clocale>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <CLI/CLI.hpp>
 
-#include "spincim/config/study.hpp"
+#include "spincim/core/atomic_file.hpp"
 #include "spincim/core/error.hpp"
 #include "spincim/core/output_dir.hpp"
-
-#include "crossbar_study.hpp"
-#include "network_study.hpp"
-#include "runner.hpp"
-#include "sweep_study.hpp"
-#include "xnor_study.hpp"
+#include "spincim/studies/registry.hpp"
 
 #ifndef SPINCIM_VERSION
 #define SPINCIM_VERSION "unknown"
@@ -36,9 +30,14 @@ using namespace spincim;
 
 namespace {
 
+constexpr const char* kExitCodes =
+    "exit codes: 0 success, 1 internal error, 2 bad input (the message names file, line, column "
+    "and key), 3 simulation failed (with ngspice's own words), 4 an output could not be written "
+    "(the message names the path and the cause)\n";
+
 // Where `.include` files may come from: $SPINCIM_MODELS_DIR, else the models/ folder installed
 // beside the executable (../share/spincim/models), else the source tree's.
-fs::path models_root(const char* argv0) {
+fs::path models_root() {
     if (const char* env = std::getenv("SPINCIM_MODELS_DIR"); env && *env)
         return env;
     std::error_code ec;
@@ -48,133 +47,72 @@ fs::path models_root(const char* argv0) {
         if (fs::is_directory(installed, ec))
             return installed;
     }
-    (void)argv0;
     return SPINCIM_MODELS_DIR;
 }
 
-void require_file(const std::string& study) {
-    std::error_code ec;
-    if (!fs::is_regular_file(study, ec))
-        throw InputError("no such study file", {study, 0, 0, ""});
+std::unique_ptr<studies::Study> load(const std::string& file) {
+    return studies::load_study(file, studies::Environment{models_root()});
 }
 
-int cmd_check(const std::string& file, const fs::path& models) {
-    require_file(file);
-    const auto study = config::load_study(file, models);
-    if (study.monte_carlo) {
-        std::size_t cases = study.monte_carlo->cases.size();
-        std::cout << file << ": study " << study.name << " is valid (monte_carlo study, " << cases
-                  << (cases == 1 ? " case" : " cases") << "; run it with `spincim sweep`)\n";
-        return 0;
-    }
-    if (study.network) {
-        std::cout << file << ": study " << study.name << " is valid (network study, "
-                  << study.network->arrays.size() << " array configurations)\n";
-        return 0;
-    }
-    if (study.crossbar) {
-        std::cout << file << ": study " << study.name << " is valid (crossbar study, "
-                  << study.crossbar->solutions << " solutions, " << study.crossbar->diameters.size()
-                  << " diameters)\n";
-        return 0;
-    }
-    const auto net = config::build_netlist(study);
-    (void)net.to_spice(); // runs the netlist-wide checks
-    std::cout << file << ": study " << study.name << " is valid (" << net.elements().size()
-              << " elements" << (study.xnor_row ? " in the first row" : "") << ", "
-              << study.measures.size() << " measurements)\n";
+int cmd_check(const std::string& file) {
+    const auto study = load(file);
+    std::cout << file << ": study " << study->header().name << " is valid (" << study->summary()
+              << ")\n";
     return 0;
 }
 
-int cmd_netlist(const std::string& file, const std::string& out, const fs::path& models) {
-    require_file(file);
-    const auto study = config::load_study(file, models);
-    const std::string text = config::build_netlist(study).to_spice();
+int cmd_netlist(const std::string& file, const std::string& out) {
+    const std::string text = load(file)->netlist().to_spice();
     if (out.empty() || out == "-") {
         std::cout << text;
         return 0;
     }
-    // Write beside the target and rename: the file appears complete or not at all.
     const fs::path target = fs::absolute(out);
+    std::error_code ec;
     if (!target.parent_path().empty())
-        fs::create_directories(target.parent_path());
-    const fs::path tmp = target.string() + ".partial";
-    {
-        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-        f << text;
-        if (!f.flush())
-            throw InputError("cannot write the netlist", {target.string(), 0, 0, ""});
-    }
-    fs::rename(tmp, target);
+        fs::create_directories(target.parent_path(), ec);
+    if (ec)
+        throw OutputError(target.parent_path().string(), ec.message());
+    write_file_atomically(target, text);
     return 0;
 }
 
-int cmd_run(const std::string& file, const std::string& outdir, const fs::path& models) {
-    require_file(file);
+int cmd_run(const std::string& file, const std::string& outdir, bool progress) {
     // Everything that can be wrong with the input is found before anything is written.
-    const auto study = config::load_study(file, models);
-    if (study.monte_carlo)
-        throw InputError("a monte_carlo study runs many samples: use `spincim sweep " + file +
-                             " -o " + outdir + "`",
-                         SourceLocation{file, 0, 0, "monte_carlo"});
-    if (study.network) {
-        OutputDir out(outdir);
-        std::string table;
-        const auto j = cli::run_network(study, out, table);
-        out.write("results.json", j.dump(2) + "\n");
-        out.commit();
-        std::cout << table << "results: " << out.target().string() << "\n";
-        return 0;
-    }
-    if (study.crossbar) {
-        OutputDir out(outdir);
-        std::string table;
-        const cli::CrossbarStudyMeta meta{study.name, study.file, study.description, study.seed,
-                                          study.resolved};
-        const auto j = cli::run_crossbar(meta, *study.crossbar, out, table);
-        out.write("results.json", j.dump(2) + "\n");
-        out.commit();
-        std::cout << table << "results: " << out.target().string() << "\n";
-        return 0;
-    }
-    (void)config::build_netlist(study).to_spice();
+    const auto study = load(file);
     OutputDir out(outdir);
-    spice::SessionOptions options;
-    options.timeout_s = study.simulation.timeout_s;
-    spice::Session session(options);
-    if (study.xnor_row) {
-        const cli::XnorStudyResult r = cli::run_xnor_study(study, session);
-        out.write("results.json", cli::xnor_results_json(study, r).dump(2) + "\n");
-        out.write("netlist.cir", config::build_netlist(study).to_spice());
-        if (r.ok()) {
-            out.write("vsl_vs_n1.csv", cli::xnor_points_csv(r));
-            out.write("rows.csv", cli::xnor_rows_csv(r));
-        }
-        out.commit();
-        std::cout << cli::xnor_table(study, r) << "results: " << out.target().string() << "\n";
-        for (const auto& w : r.warnings)
-            std::cerr << "spincim: warning: " << w << "\n";
-        if (!r.ok()) {
-            std::cerr << "spincim: simulation failed: " << r.failure.summary() << "\n";
-            return static_cast<int>(ExitCode::simulation_failed);
-        }
-        return 0;
-    }
-    const cli::StudyResult result = cli::run_study(study, session);
-    out.write("results.json", cli::results_json(study, result).dump(2) + "\n");
-    out.write("netlist.cir", result.netlist_text);
-    if (result.run.usable()) {
-        out.write("measurements.csv", cli::measurements_csv(result));
-        if (!study.waveforms.empty())
-            out.write("waveforms.csv", cli::waveforms_csv(study, result));
-    }
+    const studies::RunOutcome outcome = study->run(out, std::cout, studies::RunOptions{progress});
     out.commit();
-    std::cout << cli::results_table(study, result) << "results: " << out.target().string() << "\n";
-    if (!result.run.usable()) {
-        std::cerr << "spincim: simulation failed: " << result.run.summary() << "\n";
+    std::cout << "results: " << out.target().string() << "\n";
+    for (const auto& w : outcome.warnings)
+        std::cerr << "spincim: warning: " << w << "\n";
+    if (!outcome.failure.empty()) {
+        std::cerr << "spincim: simulation failed: " << outcome.failure << "\n";
         return static_cast<int>(ExitCode::simulation_failed);
     }
     return 0;
+}
+
+// `spincim help`: the commands, the study kinds and the exit codes, one line each.
+std::string overview(const CLI::App& app) {
+    std::ostringstream s;
+    s << app.get_description() << "\n\nusage: spincim COMMAND [ARGUMENTS]   (spincim help COMMAND "
+      << "for its options)\n\ncommands:\n";
+    for (const auto* sub : app.get_subcommands({})) {
+        if (sub->get_group().empty())
+            continue;
+        std::string name = "  " + sub->get_name();
+        name.resize(12, ' ');
+        s << name << sub->get_description() << "\n";
+    }
+    s << "\nstudy kinds (spincim help KIND for its keys):\n";
+    for (const auto* kind : studies::kinds()) {
+        std::string name = "  " + std::string(kind->name());
+        name.resize(12, ' ');
+        s << name << kind->summary() << "\n";
+    }
+    s << "\n" << kExitCodes;
+    return s.str();
 }
 
 } // namespace
@@ -184,26 +122,33 @@ int main(int argc, char** argv) {
     std::setlocale(LC_ALL, "C");
 
     CLI::App app{"spincim " SPINCIM_VERSION
-                 " — SPICE-coupled co-simulation of MTJ in-memory and neuromorphic circuits"};
-    app.require_subcommand(1);
+                 " — SPICE-coupled co-simulation of MTJ in-memory and neuromorphic circuits",
+                 "spincim"};
+    app.set_version_flag("--version", std::string("spincim ") + SPINCIM_VERSION);
+    app.footer(kExitCodes);
+    // At most one command: a word after a command is its argument, never a second command
+    // (`spincim help run` is the help of `run`).
+    app.require_subcommand(0, 1);
     std::string study, out;
 
-    auto* check = app.add_subcommand("check", "Validate a study file; exit 0 if valid, 2 if not");
+    auto* check = app.add_subcommand("check", "validate a study file; exit 0 if valid, 2 if not");
     check->add_option("study", study, "study file (YAML)")->required();
 
-    auto* netlist = app.add_subcommand("netlist", "Write the netlist `run` would simulate");
+    auto* netlist = app.add_subcommand("netlist", "write the netlist `run` would simulate");
     netlist->add_option("study", study, "study file (YAML)")->required();
     netlist->add_option("-o,--output", out, "output netlist file (default: standard output)");
 
-    auto* run = app.add_subcommand("run", "Run one simulation of a study");
+    bool no_progress = false;
+    auto* run = app.add_subcommand("run", "run one study: results.json and its tables in OUTDIR");
     run->add_option("study", study, "study file (YAML)")->required();
     run->add_option("-o,--output", out, "output directory (results.json, measurements.csv, ...)")
         ->required();
-    run->footer("\n" + config::study_reference());
+    run->add_flag("--no-progress", no_progress, "no progress report on standard error");
+    run->footer("\nThe keys of a study file: spincim help KIND (spincim help lists the kinds).");
 
-    cli::SweepCommand sweep_cmd;
+    studies::SweepCommand sweep_cmd;
     auto* sweep = app.add_subcommand(
-        "sweep", "Run a Monte Carlo study over worker processes (resumable with --resume)");
+        "sweep", "run a swept (Monte Carlo) study over worker processes; resumable");
     sweep->add_option("study", study, "study file (YAML) with a monte_carlo section")->required();
     sweep
         ->add_option("-o,--output", out,
@@ -214,13 +159,12 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0, 1024));
     sweep->add_flag("--resume", sweep_cmd.resume,
                     "continue the sweep in OUTDIR: run only the samples its journal lacks");
-    bool no_progress = false;
     sweep->add_flag("--no-progress", no_progress, "no progress bar on standard error");
 
-    cli::MismatchCommand mismatch_cmd;
+    studies::MismatchCommand mismatch_cmd;
     std::size_t mismatch_k = 0;
     auto* mismatch = app.add_subcommand(
-        "mismatch", "Which devices set the spread of the time margin (monte_carlo study)");
+        "mismatch", "which devices set the spread of a swept study's time margin");
     mismatch->add_option("study", study, "study file (YAML) with a monte_carlo section")
         ->required();
     mismatch->add_option("--case", mismatch_cmd.case_label, "case label (default: the first)");
@@ -238,62 +182,80 @@ int main(int argc, char** argv) {
     worker->add_option("study", study)->required();
     worker->add_option("--hash", worker_hash)->required();
 
-    std::string topic;
-    auto* help = app.add_subcommand("help", "Show help for spincim or one command");
-    help->add_option("command", topic, "command to describe");
+    // Everything after `help` is its topic, even a command name (CLI11 would otherwise parse
+    // `help run` as the `run` command).
+    auto* help = app.add_subcommand("help", "the commands and study kinds, or one of them");
+    help->prefix_command();
 
+    if (argc < 2) {
+        std::cerr << overview(app);
+        return static_cast<int>(ExitCode::bad_input);
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        // --help exits 0; usage errors are bad input (exit 2).
+        // --help and --version exit 0; usage errors are bad input (exit 2).
         const int code = app.exit(e);
         return code == 0 ? 0 : static_cast<int>(ExitCode::bad_input);
     }
 
     try {
-        const fs::path models = models_root(argv[0]);
+        sweep_cmd.progress = !no_progress;
         if (*check)
-            return cmd_check(study, models);
+            return cmd_check(study);
         if (*netlist)
-            return cmd_netlist(study, out, models);
+            return cmd_netlist(study, out);
         if (*run)
-            return cmd_run(study, out, models);
+            return cmd_run(study, out, !no_progress);
         if (*sweep) {
-            require_file(study);
-            const auto spec = config::load_study(study, models);
             sweep_cmd.study_file = study;
             sweep_cmd.outdir = out;
-            sweep_cmd.progress = !no_progress;
-            return cli::run_sweep(spec, sweep_cmd, std::cout);
+            return studies::run_sweep(*load(study), sweep_cmd, std::cout);
         }
         if (*mismatch) {
-            require_file(study);
             if (mismatch_k_opt->count() > 0)
                 mismatch_cmd.k = mismatch_k;
-            return cli::run_mismatch(config::load_study(study, models), mismatch_cmd, std::cout);
+            return load(study)->mismatch(mismatch_cmd, std::cout);
         }
-        if (*worker) {
-            require_file(study);
-            return cli::run_sweep_worker(config::load_study(study, models), worker_hash);
-        }
-        if (topic.empty()) {
-            std::cout << app.help();
-            return 0;
-        }
-        for (auto* sub : app.get_subcommands({}))
-            if (sub->get_name() == topic) {
-                std::cout << sub->help();
+        if (*worker)
+            return studies::run_sweep_worker(*load(study), worker_hash);
+        if (*help) {
+            const auto words = help->remaining();
+            if (words.size() > 1) {
+                std::cerr << "spincim: help takes one command or study kind\n";
+                return static_cast<int>(ExitCode::bad_input);
+            }
+            const std::string topic = words.empty() ? std::string() : words.front();
+            if (topic.empty()) {
+                std::cout << overview(app);
                 return 0;
             }
-        std::cerr << "spincim: no command '" << topic
-                  << "' (commands: check, netlist, run, sweep, mismatch, help)\n";
+            for (const auto* sub : app.get_subcommands({}))
+                if (sub->get_name() == topic && !sub->get_group().empty()) {
+                    std::cout << sub->help();
+                    return 0;
+                }
+            if (const auto* kind = studies::find_kind(topic)) {
+                std::cout << kind->name() << ": " << kind->summary() << "\n\n"
+                          << studies::common_help() << "\nkeys of the " << kind->name()
+                          << " kind:\n"
+                          << kind->help();
+                return 0;
+            }
+            std::cerr << "spincim: no command or study kind '" << topic
+                      << "' (spincim help lists them)\n";
+            return static_cast<int>(ExitCode::bad_input);
+        }
+        std::cerr << overview(app);
         return static_cast<int>(ExitCode::bad_input);
-    } catch (const InputError& e) {
-        std::cerr << "spincim: error: " << e.what() << "\n";
-        return static_cast<int>(ExitCode::bad_input);
-    } catch (const SimulationError& e) {
-        std::cerr << "spincim: simulation failed: " << e.what() << "\n";
-        return static_cast<int>(ExitCode::simulation_failed);
+    } catch (const Error& e) {
+        const ExitCode code = e.exit_code();
+        const char* what = code == ExitCode::bad_input           ? "error"
+                           : code == ExitCode::simulation_failed ? "simulation failed"
+                           : code == ExitCode::output_failed     ? "output not written"
+                                                                 : "internal error";
+        std::cerr << "spincim: " << what << ": " << e.what() << "\n";
+        return static_cast<int>(code);
     } catch (const std::exception& e) {
         std::cerr << "spincim: internal error: " << e.what() << "\n";
         return static_cast<int>(ExitCode::internal);

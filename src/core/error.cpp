@@ -27,4 +27,7 @@ std::string compose(const std::string& detail, const SourceLocation& where) {
 InputError::InputError(std::string detail, SourceLocation where)
     : Error(compose(detail, where)), detail_(std::move(detail)), where_(std::move(where)) {}
 
+OutputError::OutputError(const std::string& path, const std::string& cause)
+    : Error(std::string("cannot write ").append(path).append(": ").append(cause)), path_(path) {}
+
 } // namespace spincim

@@ -1,9 +1,11 @@
 #include "spincim/core/output_dir.hpp"
 
-#include <fstream>
+#include <cerrno>
+#include <cstring>
 #include <system_error>
 #include <unistd.h>
 
+#include "spincim/core/atomic_file.hpp"
 #include "spincim/core/error.hpp"
 
 namespace spincim {
@@ -19,16 +21,14 @@ OutputDir::OutputDir(fs::path target)
         throw InputError("output path exists and is not a directory", {target_.string(), 0, 0, ""});
     fs::create_directories(target_.parent_path(), ec);
     if (ec)
-        throw InputError("cannot create the output's parent directory: " + ec.message(),
-                         {target_.parent_path().string(), 0, 0, ""});
+        throw OutputError(target_.parent_path().string(), ec.message());
     // mkdtemp gives a unique, private staging directory beside the target. (Built with append():
     // GCC 12 at -O3 warns falsely on `"literal" + std::string`, GCC PR 105329.)
     std::string name = ".";
     name.append(target_.filename().string()).append(".partial-XXXXXX");
     std::string templ = (target_.parent_path() / name).string();
     if (!::mkdtemp(templ.data()))
-        throw InputError("cannot create a staging directory beside the output",
-                         {target_.string(), 0, 0, ""});
+        throw OutputError(templ, std::strerror(errno));
     staging_ = templ;
 }
 
@@ -44,11 +44,7 @@ fs::path OutputDir::file(std::string_view name) const {
 }
 
 void OutputDir::write(std::string_view name, std::string_view content) const {
-    std::ofstream out(file(name), std::ios::binary | std::ios::trunc);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.flush();
-    if (!out)
-        throw Error("cannot write " + file(name).string());
+    write_file_atomically(file(name), content);
 }
 
 void OutputDir::commit() {
@@ -61,13 +57,13 @@ void OutputDir::commit() {
         old += ".old";
         fs::rename(target_, old, ec);
         if (ec)
-            throw Error("cannot replace " + target_.string() + ": " + ec.message());
+            throw OutputError(target_.string(), ec.message());
     }
     fs::rename(staging_, target_, ec);
     if (ec) {
         if (!old.empty())
             fs::rename(old, target_);
-        throw Error("cannot move results into " + target_.string() + ": " + ec.message());
+        throw OutputError(target_.string(), ec.message());
     }
     committed_ = true;
     if (!old.empty())

@@ -35,21 +35,9 @@ constexpr int kPrecPower = 9;
 constexpr int kPrecAtom = 10;
 
 int binary_precedence(std::string_view op) {
-    if (op == "||")
-        return 2;
-    if (op == "&&")
-        return 3;
-    if (op == "==" || op == "!=")
-        return 4;
-    if (op == "<" || op == "<=" || op == ">" || op == ">=")
-        return 5;
-    if (op == "+" || op == "-")
-        return 6;
-    if (op == "*" || op == "/")
-        return 7;
     if (op == "^")
         return kPrecPower;
-    return 0;
+    return infix_precedence(op);
 }
 
 std::shared_ptr<Expr::Impl> make(Expr::Kind kind) {
@@ -774,6 +762,22 @@ const Expr::Impl& ImplAccess::of(const Expr& e) {
 
 Expr Expr::parse(std::string_view text) {
     return Parser(text).parse_all();
+}
+
+int infix_precedence(std::string_view op) {
+    if (op == "||")
+        return 2;
+    if (op == "&&")
+        return 3;
+    if (op == "==" || op == "!=")
+        return 4;
+    if (op == "<" || op == "<=" || op == ">" || op == ">=")
+        return 5;
+    if (op == "+" || op == "-")
+        return 6;
+    if (op == "*" || op == "/")
+        return 7;
+    return 0;
 }
 
 } // namespace spincim::netlist

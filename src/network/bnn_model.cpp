@@ -8,6 +8,8 @@
 #include <sstream>
 #include <string_view>
 
+#include "spincim/core/atomic_file.hpp"
+#include "spincim/core/csv.hpp"
 #include "spincim/core/error.hpp"
 
 namespace spincim::network {
@@ -165,15 +167,7 @@ double accuracy(const std::vector<int>& predicted, const std::vector<int>& label
     return static_cast<double>(hits) / static_cast<double>(labels.size());
 }
 
-namespace {
-
-std::string shortest(double v) {
-    char buf[64];
-    const auto res = std::to_chars(buf, buf + sizeof buf, v);
-    return {buf, res.ptr};
-}
-
-} // namespace
+namespace {} // namespace
 
 void save_model(const BnnModel& model, const std::string& path) {
     model.validate(path);
@@ -193,23 +187,11 @@ void save_model(const BnnModel& model, const std::string& path) {
             os << "\n";
         }
         for (std::size_t jj = 0; jj < layer.p0.size(); ++jj) {
-            os << shortest(layer.p0[jj]) << ' ' << shortest(layer.p1[jj]) << "\n";
+            os << csv::number(layer.p0[jj]) << ' ' << csv::number(layer.p1[jj]) << "\n";
         }
     }
     os << "end\n";
-    // Write to a temporary name first so that a failed write never leaves a file that looks
-    // complete.
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        out << os.str();
-        if (!out.flush()) {
-            throw InputError("cannot write the model file", SourceLocation{path, 0, 0, {}});
-        }
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        throw InputError("cannot move the model file into place", SourceLocation{path, 0, 0, {}});
-    }
+    write_file_atomically(path, os.str());
 }
 
 namespace {

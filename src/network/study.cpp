@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "spincim/core/atomic_file.hpp"
 #include "spincim/core/error.hpp"
 
 namespace spincim::network {
@@ -291,17 +292,7 @@ NetworkStudyResult run_network_study(const NetworkStudySpec& spec) {
 namespace {
 
 void write_text(const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        out << text;
-        if (!out.flush()) {
-            throw InputError("cannot write the output file", SourceLocation{path, 0, 0, {}});
-        }
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        throw InputError("cannot move the output file into place", SourceLocation{path, 0, 0, {}});
-    }
+    write_file_atomically(path, text);
 }
 
 // A quantity that is known only when positive (TOPS/W and energy need the case's energy per

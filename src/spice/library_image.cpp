@@ -1,12 +1,16 @@
 #include "library_image.hpp"
 
+#include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
 #include <fstream>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 #include "spincim/core/error.hpp"
@@ -147,9 +151,27 @@ void copy_patched(const std::filesystem::path& source, const std::filesystem::pa
 
 LibraryImage::LibraryImage(const std::filesystem::path& source, const std::filesystem::path& dir,
                            int ident, ImageSink* sink, locale_t c_locale) {
-    path_ = dir / ("libngspice-spincim-" + std::to_string(::getpid()) + "-" +
-                   std::to_string(ident) + ".so");
-    copy_patched(source, path_);
+    // A name never used before in this process, not just in this Session: dlopen() hands back an
+    // image already loaded under the same path, and an abandoned image stays loaded (leaked,
+    // possibly with a thread inside) after its file is gone and its Session has ended. A later
+    // Session in the same directory, counting idents from 0 again, would otherwise get it back.
+    auto pattern = (dir / ("libngspice-spincim-" + std::to_string(::getpid()) + "-" +
+                           std::to_string(ident) + "-XXXXXX.so"))
+                       .string();
+    const int fd = mkstemps(pattern.data(), 3);
+    if (fd < 0) {
+        throw Error("cannot create the private libngspice copy " + pattern + ": " +
+                    std::strerror(errno));
+    }
+    ::close(fd);
+    path_ = pattern;
+    try {
+        copy_patched(source, path_);
+    } catch (...) {
+        std::error_code ignored;
+        std::filesystem::remove(path_, ignored);
+        throw;
+    }
     handle_ = dlopen(path_.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (handle_ == nullptr) {
         const char* why = dlerror();
@@ -226,6 +248,64 @@ void LibraryImage::abandon() {
     // Both are leaked on purpose (see the header): a thread may still run inside the image.
     context_ = nullptr;
     handle_ = nullptr;
+}
+
+std::shared_ptr<CircCall> CircCall::start(int (*circ)(char**), std::vector<std::string> lines,
+                                          locale_t c_locale) {
+    auto call = std::make_shared<CircCall>(Private{}, circ, std::move(lines), c_locale);
+    try {
+        // Detached at once: nobody may block on a parse that never ends. The thread keeps the
+        // call alive through its own shared_ptr; finished_ is the only synchronization needed.
+        std::thread([call] { call->execute(); }).detach();
+    } catch (const std::system_error& e) {
+        throw Error(std::string("cannot start a thread for ngSpice_Circ: ") + e.what());
+    }
+    return call;
+}
+
+CircCall::CircCall(Private, int (*circ)(char**), std::vector<std::string> lines, locale_t c_locale)
+    : circ_(circ), lines_(std::move(lines)) {
+    // A copy of its own: the Session frees its locale object when it ends, and a stuck call may
+    // outlive it.
+    locale_ = duplocale(c_locale);
+    if (locale_ == nullptr) {
+        throw Error("cannot copy the C locale object for ngSpice_Circ");
+    }
+    pointers_.reserve(lines_.size() + 1);
+    for (auto& line : lines_) {
+        pointers_.push_back(line.data());
+    }
+    pointers_.push_back(nullptr);
+}
+
+CircCall::~CircCall() {
+    freelocale(locale_);
+}
+
+void CircCall::execute() {
+    {
+        // uselocale is per thread: this one needs the C locale for itself (numparam prints and
+        // re-parses numbers).
+        CLocaleScope scope(locale_);
+        // The return value carries nothing: ngspice reports parse errors through SendChar and
+        // fatal ones through ControlledExit, both classified by the Session.
+        circ_(pointers_.data());
+    }
+    {
+        std::lock_guard lock(mutex_);
+        finished_ = true;
+    }
+    done_.notify_all();
+}
+
+bool CircCall::wait_until(std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock lock(mutex_);
+    return done_.wait_until(lock, deadline, [this] { return finished_; });
+}
+
+bool CircCall::finished() {
+    std::lock_guard lock(mutex_);
+    return finished_;
 }
 
 } // namespace spincim::spice::detail

@@ -5,8 +5,11 @@
 #include <condition_variable>
 #include <filesystem>
 #include <locale.h>
+#include <memory>
 #include <mutex>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <ngspice/sharedspice.h>
 
@@ -36,6 +39,46 @@ struct ImageContext {
     locale_t c_locale = nullptr;
 };
 
+// One ngSpice_Circ call on a thread of its own, so that the caller can stop waiting for it.
+//
+// ngspice's parser polls no interrupt flag (bg_halt only reaches the background thread of a
+// run): a parse that blocks (an `.include` of a FIFO nobody writes, a file on a hung mount) or
+// computes for hours (subcircuits or `.func` definitions nested so that they expand
+// exponentially) can only be walked away from, leaving the thread inside an abandoned image. So the
+// thread owns everything it touches -- the netlist lines, a C locale, the entry point into the
+// image -- and never the Session or the LibraryImage object, which may be gone long before
+// ngSpice_Circ returns.
+class CircCall {
+    struct Private {};
+
+public:
+    // Starts the call. `circ` must stay mapped for as long as the call runs: the image is either
+    // waited for (finished()) or leaked (LibraryImage::abandon()), never closed under it.
+    static std::shared_ptr<CircCall> start(int (*circ)(char**), std::vector<std::string> lines,
+                                           locale_t c_locale);
+    CircCall(Private, int (*circ)(char**), std::vector<std::string> lines, locale_t c_locale);
+    ~CircCall();
+    CircCall(const CircCall&) = delete;
+    CircCall& operator=(const CircCall&) = delete;
+    CircCall(CircCall&&) = delete;
+    CircCall& operator=(CircCall&&) = delete;
+
+    // True once ngSpice_Circ has returned; false if it still runs at `deadline`.
+    bool wait_until(std::chrono::steady_clock::time_point deadline);
+    [[nodiscard]] bool finished();
+
+private:
+    void execute();
+
+    int (*circ_)(char**);
+    std::vector<std::string> lines_;
+    std::vector<char*> pointers_;
+    locale_t locale_ = nullptr;
+    std::mutex mutex_;
+    std::condition_variable done_;
+    bool finished_ = false;
+};
+
 class LibraryImage {
 public:
     // Copies `source` into `dir` under a unique name, neutralizing `.spiceinit`, dlopen()s the copy
@@ -55,7 +98,11 @@ public:
     int command(const char* text) const { return command_(const_cast<char*>(text)); }
     // ngSpice_Command(NULL): clears ngspice's command memory (shared/NGSPICE.md, memory).
     int clear_command_memory() const { return command_(nullptr); }
-    int circ(char** lines) const { return circ_(lines); }
+    // ngSpice_Circ(lines) on a thread of its own (see CircCall).
+    [[nodiscard]] std::shared_ptr<CircCall> start_circ(std::vector<std::string> lines,
+                                                       locale_t c_locale) const {
+        return CircCall::start(circ_, std::move(lines), c_locale);
+    }
     [[nodiscard]] pvector_info vec_info(const char* name) const {
         return vec_info_(const_cast<char*>(name));
     }

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <system_error>
@@ -69,6 +70,9 @@ constexpr long clear_memory_every_runs = 64;
 // How long bg_halt may take before the image is considered lost. ngspice's own _thread_stop polls
 // for 100 x 10 ms; this is on top of that.
 constexpr double halt_grace_s = 1.0;
+// Longest wait a limit turns into (~32 years): an infinite timeout means "no bound", and
+// converting infinity to a clock duration would be undefined behaviour.
+constexpr double max_wait_s = 1e9;
 
 // The one live Session of the process (ARCHITECTURE.md: the only global allowed).
 std::atomic<bool>& session_alive() {
@@ -83,7 +87,13 @@ SourceLocation at_key(std::string key) {
 }
 
 Clock::duration seconds(double s) {
-    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+    return std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(std::min(s, max_wait_s)));
+}
+
+// A limit for a diagnostic ("0.2", "inf").
+std::string limit_text(double s) {
+    return std::isfinite(s) ? units::to_spice(s) : std::string("inf");
 }
 
 std::string lower(std::string_view text) {
@@ -182,6 +192,8 @@ struct Session::Impl final : detail::ImageSink {
     std::unique_ptr<detail::LibraryImage> image;
     int next_ident = 0;
     bool image_has_circuit = false;
+    // Loads that timed out, still parsing (or finished since) in their abandoned images.
+    std::vector<std::shared_ptr<detail::CircCall>> stuck_parses;
 
     // Shared with ngspice's background thread (guarded by `mutex`).
     std::mutex mutex;
@@ -252,6 +264,8 @@ struct Session::Impl final : detail::ImageSink {
 
     void restore_sigint() { sigaction(SIGINT, &saved_sigint, nullptr); }
 
+    double load_limit_s() const { return options.load_timeout_s.value_or(options.timeout_s); }
+
     void open_image() {
         image = std::make_unique<detail::LibraryImage>(library, options.work_dir, next_ident++,
                                                        this, c_locale);
@@ -261,6 +275,19 @@ struct Session::Impl final : detail::ImageSink {
         send("set num_threads=1");
         send("set noaskquit");
         restore_sigint();
+    }
+
+    // The C locale object and the private directory (if the Session made it): what the
+    // constructor acquired besides the library image.
+    void release_process_resources() {
+        if (c_locale != nullptr) {
+            freelocale(c_locale);
+            c_locale = nullptr;
+        }
+        if (own_dir) {
+            std::error_code ignored;
+            std::filesystem::remove_all(options.work_dir, ignored);
+        }
     }
 
     // Throws the image away and loads a fresh copy (after a fatal error or a lost thread).
@@ -460,6 +487,10 @@ Session::Session(SessionOptions options) {
         if (!(impl_->options.timeout_s > 0.0)) {
             throw InputError("SessionOptions::timeout_s must be positive", at_key("timeout_s"));
         }
+        if (impl_->options.load_timeout_s && !(*impl_->options.load_timeout_s > 0.0)) {
+            throw InputError("SessionOptions::load_timeout_s must be positive",
+                             at_key("load_timeout_s"));
+        }
         if (impl_->options.work_dir.empty()) {
             impl_->options.work_dir = make_private_dir();
             impl_->own_dir = true;
@@ -475,13 +506,7 @@ Session::Session(SessionOptions options) {
     } catch (...) {
         if (impl_) {
             impl_->image.reset();
-            if (impl_->c_locale != nullptr) {
-                freelocale(impl_->c_locale);
-            }
-            if (impl_->own_dir) {
-                std::error_code ignored;
-                std::filesystem::remove_all(impl_->options.work_dir, ignored);
-            }
+            impl_->release_process_resources();
         }
         session_alive() = false;
         throw;
@@ -502,13 +527,7 @@ Session::~Session() {
         impl_->image.reset();
     }
     impl_->restore_sigint();
-    if (impl_->c_locale != nullptr) {
-        freelocale(impl_->c_locale);
-    }
-    if (impl_->own_dir) {
-        std::error_code ignored;
-        std::filesystem::remove_all(impl_->options.work_dir, ignored);
-    }
+    impl_->release_process_resources();
     session_alive() = false;
 }
 
@@ -516,6 +535,7 @@ RunResult Session::load(std::string_view netlist_text) {
     auto& s = *impl_;
     const auto start = Clock::now();
     ++s.counters.loads;
+    std::erase_if(s.stuck_parses, [](const auto& call) { return call->finished(); });
     s.clear_output();
     s.take_fatal();
     s.circuit_ok = false;
@@ -557,6 +577,8 @@ RunResult Session::load(std::string_view netlist_text) {
         text_lines.emplace_back(".end");
     }
 
+    const auto line_total = text_lines.size();
+    std::shared_ptr<detail::CircCall> call;
     {
         detail::CLocaleScope scope(s.c_locale);
         if (s.image_has_circuit) {
@@ -566,16 +588,30 @@ RunResult Session::load(std::string_view netlist_text) {
         }
         s.image->clear_command_memory();
         s.clear_output();
-        std::vector<char*> pointers;
-        pointers.reserve(text_lines.size() + 1);
-        for (auto& line : text_lines) {
-            pointers.push_back(line.data());
-        }
-        pointers.push_back(nullptr);
-        s.image->circ(pointers.data());
+        // ngSpice_Circ runs synchronously and nothing can interrupt it: it runs on a thread of
+        // its own so that this one can stop waiting (detail::CircCall).
+        call = s.image->start_circ(std::move(text_lines), s.c_locale);
         s.image_has_circuit = true;
     }
+    const bool parsed = call->wait_until(start + seconds(s.load_limit_s()));
     s.restore_sigint();
+    if (!parsed) {
+        // The parse is still running inside this image and nothing can stop it: leak the image
+        // with the thread in it (closing it would unmap code the thread executes) and continue
+        // in a fresh one. Its callbacks are cut off by abandon(), so the stuck parse can neither
+        // print into this load's output nor flag a fatal error on the new image.
+        result.status = RunStatus::timeout;
+        result.diagnostics.push_back(
+            "load exceeded load_timeout_s = " + limit_text(s.load_limit_s()) +
+            " s: ngspice's parser (ngSpice_Circ) had not returned from the " +
+            std::to_string(line_total) +
+            "-line netlist (an .include that blocks, or a runaway expansion); the library image "
+            "was abandoned with the parse still running in it and a fresh one loaded");
+        s.stuck_parses.push_back(std::move(call));
+        s.reload(true);
+        s.take_fatal();
+        return finish(result);
+    }
 
     auto verdict = detail::classify_load(s.snapshot(), 0);
     if (s.take_fatal() || verdict.status == RunStatus::fatal) {
@@ -808,7 +844,11 @@ int Session::reloads() const {
 }
 
 SessionStats Session::stats() const {
-    return impl_->counters;
+    auto stats = impl_->counters;
+    stats.stuck_loads =
+        static_cast<int>(std::count_if(impl_->stuck_parses.begin(), impl_->stuck_parses.end(),
+                                       [](const auto& call) { return !call->finished(); }));
+    return stats;
 }
 
 const std::filesystem::path& Session::work_dir() const {

@@ -1,9 +1,4 @@
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <system_error>
-#include <unistd.h>
-
+#include "spincim/core/atomic_file.hpp"
 #include "spincim/core/error.hpp"
 #include "spincim/sweep/sweep.hpp"
 #include "spincim/sweep/worker.hpp"
@@ -34,22 +29,7 @@ void write_sample_table(const std::map<SampleId, SampleRecord>& records,
         }
         text.push_back('\n');
     }
-    auto tmp = path;
-    tmp += ".tmp." + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text;
-        out.close();
-        if (!out)
-            throw Error("cannot write the sample table " + tmp.string() + ": " +
-                        std::strerror(errno));
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
-        throw Error("cannot write the sample table " + path.string() + ": " + ec.message());
-    }
+    write_file_atomically(path, text);
 }
 
 } // namespace spincim::sweep

@@ -13,6 +13,7 @@
 #include <system_error>
 #include <unistd.h>
 
+#include "spincim/core/csv.hpp"
 #include "spincim/core/error.hpp"
 
 namespace spincim::sweep {
@@ -89,15 +90,7 @@ std::optional<std::string> unescape_field(std::string_view text) {
 }
 
 std::string format_value(double value) {
-    // std::to_chars without a precision gives the shortest decimal that reads back to the same
-    // double (C++17 [charconv.to.chars]), independent of the locale.
-    if (std::isnan(value))
-        return "nan";
-    if (std::isinf(value))
-        return value > 0 ? "inf" : "-inf";
-    std::array<char, 32> buf{};
-    const auto res = std::to_chars(buf.data(), buf.data() + buf.size(), value);
-    return std::string(buf.data(), res.ptr);
+    return csv::number(value);
 }
 
 std::optional<double> parse_value(std::string_view text) {

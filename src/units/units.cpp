@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "spincim/core/error.hpp"
+#include "spincim/core/text.hpp"
 
 namespace spincim::units {
 
@@ -39,20 +40,6 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-std::string quoted(std::string_view s) {
-    std::string out = "'";
-    for (unsigned char c : s) {
-        if (c >= 0x20 && c < 0x7f) {
-            out += static_cast<char>(c);
-        } else {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", c);
-            out += buf;
-        }
-    }
-    return out + "'";
-}
-
 } // namespace
 
 std::optional<double> try_parse(std::string_view text, std::string* why) {
@@ -71,22 +58,22 @@ std::optional<double> try_parse(std::string_view text, std::string* why) {
     const std::string_view lowv = low;
     const std::string_view unsigned_low = lowv.starts_with('-') ? lowv.substr(1) : lowv;
     if (unsigned_low.starts_with("nan") || unsigned_low.starts_with("inf"))
-        return fail(quoted(text) + " is not a finite number");
+        return fail(quote(text) + " is not a finite number");
 
     double mantissa = 0.0;
     const char* first = body.data();
     const char* last = body.data() + body.size();
     const auto [ptr, ec] = std::from_chars(first, last, mantissa, std::chars_format::general);
     if (ec == std::errc::invalid_argument || ptr == first)
-        return fail(quoted(text) + " is not a number");
+        return fail(quote(text) + " is not a number");
     if (ec == std::errc::result_out_of_range)
-        return fail(quoted(text) + " is out of the range of a double-precision number");
+        return fail(quote(text) + " is out of the range of a double-precision number");
 
     const std::string_view rest(ptr, static_cast<std::size_t>(last - ptr));
     if (rest.empty())
         return mantissa;
     if (rest == "M")
-        return fail(quoted(text) +
+        return fail(quote(text) +
                     " is ambiguous: SPICE reads 'M' as milli (1e-3); write 'm' for milli or "
                     "'meg' for mega (1e6)");
     const std::string suffix = lower(rest);
@@ -101,7 +88,7 @@ std::optional<double> try_parse(std::string_view text, std::string* why) {
             if (suffix.size() > s.name.size() && suffix.starts_with(s.name))
                 hint = "; only the suffix '" + std::string(s.name) +
                        "' may follow the number, nothing after it (no units, no digits)";
-        return fail(quoted(text) + " has an unknown unit suffix " + quoted(rest) +
+        return fail(quote(text) + " has an unknown unit suffix " + quote(rest) +
                     " (allowed: f p n u m k meg g t, case-insensitive; m = milli)" + hint);
     }
     // Apply the suffix to the decimal exponent and round once, so that `10u` is exactly the
@@ -116,16 +103,16 @@ std::optional<double> try_parse(std::string_view text, std::string* why) {
         long written = 0;
         const auto er = std::from_chars(e.data(), e.data() + e.size(), written);
         if (er.ec != std::errc{} || er.ptr != e.data() + e.size())
-            return fail(quoted(text) + " is out of the range of a double-precision number");
+            return fail(quote(text) + " is out of the range of a double-precision number");
         exponent += written;
     }
     const std::string scaled = std::string(number.substr(0, epos)) + "e" + std::to_string(exponent);
     double value = 0.0;
     const auto sr = std::from_chars(scaled.data(), scaled.data() + scaled.size(), value);
     if (sr.ec == std::errc::result_out_of_range || !std::isfinite(value))
-        return fail(quoted(text) + " is out of the range of a double-precision number");
+        return fail(quote(text) + " is out of the range of a double-precision number");
     if (mantissa != 0.0 && value == 0.0)
-        return fail(quoted(text) + " underflows to zero");
+        return fail(quote(text) + " underflows to zero");
     return value;
 }
 

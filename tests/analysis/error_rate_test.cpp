@@ -12,10 +12,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "spincim/analysis/crer_table.hpp"
 #include "spincim/analysis/error_rate.hpp"
 #include "spincim/core/error.hpp"
 #include "spincim/core/random.hpp"
-#include "spincim/network/crer_table.hpp"
 
 #include "reference.hpp"
 
@@ -490,13 +490,13 @@ TEST_CASE("adaptive plan reaches AER ±10 % at N = 128 with <= 1 % of brute forc
     CHECK(stats.max_rhw <= 0.10);
 }
 
-TEST_CASE("crer.csv round-trips through network::read_crer_csv") {
+TEST_CASE("crer.csv round-trips through analysis::read_crer_csv") {
     const Truth truth;
     const PlanRun run = run_plan(truth, 7, PlanTarget{});
     const AerEstimate& est = run.estimate;
     const auto path = scratch("crer.csv");
     write_crer_csv(est, path);
-    const network::CrerTable t = network::read_crer_csv(path.string());
+    const analysis::CrerTable t = analysis::read_crer_csv(path.string());
     REQUIRE(t.n == 128);
     for (std::size_t k = 0; k <= 128; ++k) {
         CHECK(t.rer[k] == est.points[k].rer);

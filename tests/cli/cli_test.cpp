@@ -167,7 +167,12 @@ TEST_CASE("spincim check, help and usage errors use the documented exit codes") 
     CHECK(spincim("help", dir).code == 0);
     const Outcome help_run = spincim("help run", dir);
     CHECK(help_run.code == 0);
-    CHECK_THAT(help_run.out, Contains("max_points"));
+    CHECK_THAT(help_run.out, Contains("--output") && Contains("spincim help KIND"));
+    // Regression: `help run` once ended with CLI11's "A subcommand is required" on stderr.
+    CHECK(help_run.err.empty());
+    const Outcome help_rc = spincim("help rc", dir);
+    CHECK(help_rc.code == 0);
+    CHECK_THAT(help_rc.out, Contains("max_points") && Contains("t_rise"));
     CHECK(spincim("run --help", dir).code == 0);
     CHECK(spincim("frobnicate d.yaml", dir).code == 2);
     CHECK(spincim("run d.yaml", dir).code == 2); // -o is required
@@ -179,6 +184,61 @@ TEST_CASE("spincim check, help and usage errors use the documented exit codes") 
     const Outcome net = spincim("netlist d.yaml", dir);
     CHECK(net.code == 0);
     CHECK_THAT(net.out, Contains(".op") && Contains(".end\n"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("spincim help lists every command and every registered study kind") {
+    const auto dir = scratch("help");
+    const Outcome h = spincim("help", dir);
+    INFO(h.out << h.err);
+    CHECK(h.code == 0);
+    CHECK(h.err.empty());
+    for (const char* command : {"check", "netlist", "run", "sweep", "mismatch", "help"})
+        CHECK_THAT(h.out, Contains(std::string("\n  ") + command + " "));
+    // The kinds of the registry (studies/registry.hpp), one line each with its summary.
+    for (const char* kind :
+         {"rc", "divider", "elements", "xnor_row", "sense_mc", "crossbar", "network"})
+        CHECK_THAT(h.out, Contains(std::string("\n  ") + kind + " "));
+    CHECK_THAT(h.out, Contains("exit codes"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("spincim help xnor_row prints the kind's keys with defaults and units") {
+    const auto dir = scratch("helpkind");
+    const Outcome h = spincim("help xnor_row", dir);
+    INFO(h.out << h.err);
+    CHECK(h.code == 0);
+    CHECK(h.err.empty());
+    CHECK_THAT(h.out, Contains("sizes: [16, 64]") && Contains("v_bl: 0.3") &&
+                          Contains("read_current_limit: 50u") && Contains("seed: N"));
+    // Another kind's keys are not part of it.
+    CHECK_THAT(h.out, !Contains("monte_carlo:\n"));
+    CHECK(spincim("help xnor_row extra", dir).code == 2);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("spincim --version prints the version; bare spincim prints the usage and exits 2") {
+    const auto dir = scratch("version");
+    const Outcome v = spincim("--version", dir);
+    CHECK(v.code == 0);
+    CHECK_THAT(v.out, Contains("spincim 0."));
+    const Outcome bare = spincim("", dir);
+    CHECK(bare.code == 2);
+    CHECK_THAT(bare.err, Contains("usage: spincim COMMAND") && Contains("study kinds"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("an output that cannot be written exits 4 with the path and the cause") {
+    const auto dir = scratch("nowrite");
+    write_file(dir / "d.yaml", kDividerStudy);
+    write_file(dir / "blocker", "a file where a directory should be\n");
+    const Outcome run = spincim("run d.yaml -o blocker/out", dir);
+    CHECK(run.code == 4);
+    CHECK_THAT(run.err, Contains("output not written") && Contains("blocker") &&
+                            Contains("Not a directory"));
+    const Outcome net = spincim("netlist d.yaml -o blocker/x.cir", dir);
+    CHECK(net.code == 4);
+    CHECK_THAT(net.err, Contains("blocker"));
     fs::remove_all(dir);
 }
 

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "spincim/core/atomic_file.hpp"
 #include "spincim/core/error.hpp"
 #include "spincim/core/output_dir.hpp"
 
@@ -84,4 +85,38 @@ TEST_CASE("an output path that is a file is refused") {
     std::ofstream(base / "f") << "x";
     CHECK_THROWS_AS(spincim::OutputDir(base / "f"), spincim::InputError);
     fs::remove_all(base);
+}
+
+TEST_CASE("an atomic write replaces the file whole and leaves no temporary") {
+    const auto dir = scratch("atomic");
+    const fs::path f = dir / "table.csv";
+    spincim::write_file_atomically(f, "a,b\n1,2\n");
+    spincim::write_file_atomically(f, "a,b\n3,4\n");
+    std::ifstream in(f);
+    std::stringstream text;
+    text << in.rdbuf();
+    CHECK(text.str() == "a,b\n3,4\n");
+    std::size_t entries = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir))
+        ++entries;
+    CHECK(entries == 1);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a write that the system refuses is an OutputError naming the path and the cause") {
+    const auto dir = scratch("refused");
+    // A regular file where a directory should be: every write below it fails with ENOTDIR, as
+    // root too (permission bits would not stop root).
+    const fs::path blocker = dir / "blocker";
+    std::ofstream(blocker) << "x";
+    try {
+        spincim::write_file_atomically(blocker / "results.json", "{}");
+        FAIL("no error");
+    } catch (const spincim::OutputError& e) {
+        CHECK(e.exit_code() == spincim::ExitCode::output_failed);
+        CHECK(e.path() == (blocker / "results.json").string());
+        CHECK_THAT(std::string(e.what()), Catch::Matchers::Contains("Not a directory"));
+    }
+    CHECK_THROWS_AS(spincim::OutputDir(blocker / "out"), spincim::OutputError);
+    fs::remove_all(dir);
 }

@@ -12,8 +12,8 @@
 
 #include "spincim/circuits/crossbar.hpp"
 #include "spincim/core/random.hpp"
-#include "spincim/network/crossbar_solver.hpp"
-#include "spincim/program/crossbar_mapping.hpp"
+#include "spincim/cosim/crossbar_mapping.hpp"
+#include "spincim/solvers/crossbar_solver.hpp"
 #include "spincim/spice/session.hpp"
 
 using namespace spincim;
@@ -69,11 +69,11 @@ Comparison compare(const CrossbarSpec& spec) {
     INFO(run.summary());
     REQUIRE(run.usable());
 
-    const network::CrossbarCircuit circuit = program::to_circuit(spec);
-    const network::CrossbarSolution native = network::solve_crossbar(circuit);
-    network::CrossbarCircuit linear = circuit;
+    const solvers::CrossbarCircuit circuit = cosim::to_circuit(spec);
+    const solvers::CrossbarSolution native = solvers::solve_crossbar(circuit);
+    solvers::CrossbarCircuit linear = circuit;
     linear.bias_dependent = false;
-    const network::CrossbarSolution lin = network::solve_crossbar(linear);
+    const solvers::CrossbarSolution lin = solvers::solve_crossbar(linear);
 
     Comparison out;
     out.iterations = native.iterations;

@@ -11,13 +11,13 @@
 
 #include "spincim/core/error.hpp"
 #include "spincim/core/random.hpp"
-#include "spincim/network/crossbar_solver.hpp"
+#include "spincim/solvers/crossbar_solver.hpp"
 
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 using namespace spincim;
-using namespace spincim::network;
+using namespace spincim::solvers;
 
 namespace {
 

@@ -13,19 +13,22 @@
 #include <catch2/catch.hpp>
 
 #include "spincim/circuits/crossbar.hpp"
-#include "spincim/config/study.hpp"
 #include "spincim/core/error.hpp"
-#include "spincim/network/crossbar_read.hpp"
-#include "spincim/network/crossbar_solver.hpp"
+#include "spincim/cosim/crossbar_mapping.hpp"
+#include "spincim/cosim/wine_array.hpp"
 #include "spincim/network/wine.hpp"
-#include "spincim/program/crossbar_mapping.hpp"
-#include "spincim/program/wine_array.hpp"
+#include "spincim/solvers/crossbar_read.hpp"
+#include "spincim/solvers/crossbar_solver.hpp"
+#include "spincim/studies/crossbar/spec.hpp"
+#include "spincim/studies/registry.hpp"
 
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 using namespace spincim;
 using namespace spincim::network;
+using namespace spincim::solvers;
+using namespace spincim::data;
 
 namespace {
 
@@ -66,7 +69,7 @@ GnormSweep sweep_for(const std::vector<TernaryMlp>& nets, const circuits::Crossb
     const WineArrayLayout layout;
     std::vector<std::vector<double>> maps;
     for (const auto& net : nets)
-        maps.push_back(program::read_programmed(array, target_states(net, layout), 0.2));
+        maps.push_back(cosim::read_programmed(array, target_states(net, layout), 0.2));
     std::vector<double> grid;
     for (int k = 0; k <= 76; ++k)
         grid.push_back((0.1 + 0.025 * k) * dg);
@@ -187,7 +190,7 @@ TEST_CASE("serial read: ideal lines give each device's own conductance at 0.2 V"
     s.device.v_h = 0.5;
     std::vector<bool> on(225, false);
     on[17] = on[100] = on[224] = true;
-    const std::vector<double> g = program::read_programmed(s, on, 0.2);
+    const std::vector<double> g = cosim::read_programmed(s, on, 0.2);
     const double g_on = s.device.g_on();
     // models/mtj_stt.sub Eq. (2): G_AP(V) = g_on / (1 + tmr0 / (1 + (V / v_h)^2)).
     const double g_off_02 = g_on / (1 + s.device.tmr0 / (1 + 0.04 / 0.25));
@@ -197,7 +200,7 @@ TEST_CASE("serial read: ideal lines give each device's own conductance at 0.2 V"
     // With 12 Ohm segments the read sees the line: every port-to-port conductance is lower.
     circuits::CrossbarSpec lines = s;
     lines.r_row_segment = lines.r_col_segment = 12.0;
-    const std::vector<double> gl = program::read_programmed(lines, on, 0.2);
+    const std::vector<double> gl = cosim::read_programmed(lines, on, 0.2);
     for (std::size_t k = 0; k < 225; ++k)
         CHECK(gl[k] < g[k]);
 }
@@ -210,7 +213,7 @@ TEST_CASE("acceptance 5: ideal array reproduces software accuracy at g_norm = g_
     const double dg = delta_g_read(array.device, 0.2);
     const WineArrayLayout layout;
     for (const auto& net : nets) {
-        const auto map = program::read_programmed(array, target_states(net, layout), 0.2);
+        const auto map = cosim::read_programmed(array, target_states(net, layout), 0.2);
         const EffectiveWeights u = effective_weights(map, layout, 13, 6, 3, dg);
         CHECK_THAT(rms_deviation(net, u), WithinAbs(0.0, 1e-9));
         CHECK(scores_accuracy(mlp_scores(s.train.x.cast<double>(), u.u1, net.b1, u.u2, net.b2),
@@ -253,7 +256,7 @@ TEST_CASE("acceptance 7: superposition holds within 3 % from 0.1 to 0.5 V (Appen
     const std::vector<double> v{0.1, 0.2, 0.3, 0.4, 0.5};
     for (const double dia : {30e-9, 60e-9}) {
         const circuits::CrossbarSpec array = seed_array(dia, false);
-        const CrossbarCircuit c = program::programmed_array(array, on);
+        const CrossbarCircuit c = cosim::programmed_array(array, on);
         const auto pts = superposition_check(c, read_conductance_map(c, 0.2), v, 100, 3);
         REQUIRE(pts.size() == 5);
         for (const auto& p : pts) {
@@ -268,26 +271,26 @@ TEST_CASE("acceptance 7: superposition holds within 3 % from 0.1 to 0.5 V (Appen
     // default MTJ card, TMR(0.5 V) is half of TMR(0.2 V)'s 86 %, and the deviation exceeds 3 %.
     circuits::CrossbarSpec strong = seed_array(30e-9, false);
     strong.device.v_h = 0.5;
-    const CrossbarCircuit c = program::programmed_array(strong, on);
+    const CrossbarCircuit c = cosim::programmed_array(strong, on);
     const auto pts = superposition_check(c, read_conductance_map(c, 0.2), {0.5}, 20, 3);
     CHECK(pts[0].mean_deviation > 0.03);
 }
 
 TEST_CASE("crossbar study: YAML block read with defaults, errors name line and key") {
-    const std::filesystem::path models = std::string(SPINCIM_SOURCE_DIR) + "/models";
-    const auto s = config::parse_study("study: w\nseed: 3\ncrossbar:\n  solutions: 12\n"
-                                       "  diameters: [30n, 60n]\n  array: {v_h: 2}\n",
-                                       "w.yaml", models);
-    REQUIRE(s.crossbar);
-    CHECK(s.crossbar->solutions == 12);
-    CHECK(s.crossbar->diameters == std::vector<double>{30e-9, 60e-9});
-    CHECK(s.crossbar->v_h == 2.0);
-    CHECK(s.crossbar->g_norm_relative);
-    CHECK(s.crossbar->g_norm.size() == 77);
-    CHECK(s.crossbar->n_test == 30);
+    const studies::Environment models{std::string(SPINCIM_SOURCE_DIR) + "/models"};
+    const auto study = studies::parse_study("study: w\nseed: 3\ncrossbar:\n  solutions: 12\n"
+                                            "  diameters: [30n, 60n]\n  array: {v_h: 2}\n",
+                                            "w.yaml", models);
+    const auto& s = studies::crossbar_of(*study);
+    CHECK(s.solutions == 12);
+    CHECK(s.diameters == std::vector<double>{30e-9, 60e-9});
+    CHECK(s.v_h == 2.0);
+    CHECK(s.g_norm_relative);
+    CHECK(s.g_norm.size() == 77);
+    CHECK(s.n_test == 30);
     try {
-        (void)config::parse_study("study: w\nseed: 3\ncrossbar:\n  diameters: [30n, 35n]\n",
-                                  "w.yaml", models);
+        (void)studies::parse_study("study: w\nseed: 3\ncrossbar:\n  diameters: [30n, 35n]\n",
+                                   "w.yaml", models);
         FAIL("no error");
     } catch (const InputError& e) {
         CHECK(e.where().line == 4);
@@ -295,8 +298,8 @@ TEST_CASE("crossbar study: YAML block read with defaults, errors name line and k
         CHECK_THAT(e.detail(), Contains("30n, 40n, 50n, 60n"));
     }
     try {
-        (void)config::parse_study("study: w\nseed: 3\ncrossbar:\n  solutons: 3\n", "w.yaml",
-                                  models);
+        (void)studies::parse_study("study: w\nseed: 3\ncrossbar:\n  solutons: 3\n", "w.yaml",
+                                   models);
         FAIL("no error");
     } catch (const InputError& e) {
         CHECK(e.where().line == 4);

@@ -12,14 +12,14 @@
 
 #include "spincim/circuits/crossbar.hpp"
 #include "spincim/core/error.hpp"
+#include "spincim/cosim/write_verify.hpp"
 #include "spincim/network/wine.hpp"
-#include "spincim/program/write_verify.hpp"
 #include "spincim/spice/session.hpp"
 
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 using namespace spincim;
-using namespace spincim::program;
+using namespace spincim::cosim;
 
 namespace {
 
@@ -139,9 +139,9 @@ struct ArrayWrite {
 // The target map of weight solution 0 of the study (netlists/nist_crossbar_wine.yaml: seed 3,
 // 30 test samples, default training), mapped as in seed 003 Fig. 3(b).
 std::vector<bool> solution0_target() {
-    const network::Dataset data =
-        network::load_wine_csv(std::string(SPINCIM_SOURCE_DIR) + "/netlists/data/wine.csv");
-    const network::TrainTestSplit split = network::random_split(data, 30, 3);
+    const data::Dataset data =
+        data::load_wine_csv(std::string(SPINCIM_SOURCE_DIR) + "/netlists/data/wine.csv");
+    const data::TrainTestSplit split = data::random_split(data, 30, 3);
     const network::TernaryMlp net =
         network::train_ternary_mlp(split.train, network::TernaryTrainOptions{}, 3, 0);
     return network::target_states(net, network::WineArrayLayout{15, 15});

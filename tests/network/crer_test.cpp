@@ -1,13 +1,14 @@
 #include <catch2/catch.hpp>
 
+#include "spincim/analysis/crer_table.hpp"
 #include "spincim/core/error.hpp"
-#include "spincim/network/crer_table.hpp"
 #include "spincim/network/metrics.hpp"
 
 #include "test_util.hpp"
 
 using namespace spincim;
 using namespace spincim::network;
+using namespace spincim::analysis;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 using spincim::network::testing::scratch;

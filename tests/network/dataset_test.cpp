@@ -4,12 +4,13 @@
 #include <catch2/catch.hpp>
 
 #include "spincim/core/error.hpp"
-#include "spincim/network/dataset.hpp"
+#include "spincim/data/dataset.hpp"
 
 #include "test_util.hpp"
 
 using namespace spincim;
 using namespace spincim::network;
+using namespace spincim::data;
 using spincim::network::testing::scratch;
 using spincim::network::testing::write_text;
 

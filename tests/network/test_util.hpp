@@ -7,9 +7,12 @@
 #include <string>
 #include <unistd.h>
 
-#include "spincim/network/crer_table.hpp"
+#include "spincim/analysis/crer_table.hpp"
 
 namespace spincim::network::testing {
+
+using analysis::constant_rer_table;
+using analysis::CrerTable;
 
 // A scratch file path unique to the running test process.
 inline std::string scratch(const std::string& name) {

@@ -12,9 +12,9 @@
 
 #include "spincim/analysis/measure.hpp"
 #include "spincim/circuits/tbs.hpp"
-#include "spincim/config/monte_carlo.hpp"
-#include "spincim/config/study.hpp"
 #include "spincim/spice/session.hpp"
+#include "spincim/studies/registry.hpp"
+#include "spincim/studies/sense_mc/spec.hpp"
 
 using namespace spincim;
 
@@ -53,9 +53,10 @@ double log_slope(spice::Session& s, const circuits::TbsSpec& tbs, double v) {
 // The TBS sizes of a study's N = 128, 4x case, without (first) and with boost (second).
 std::pair<circuits::TbsSpec, circuits::TbsSpec> study_tbs(const char* name) {
     INFO(name);
-    const auto study = config::load_study(kSource / "netlists" / name, kSource / "models");
-    REQUIRE(study.monte_carlo.has_value());
-    const auto& mc = *study.monte_carlo;
+    const auto study =
+        studies::load_study(kSource / "netlists" / name, studies::Environment{kSource / "models"});
+    REQUIRE(study->kind().name() == "sense_mc");
+    const auto& mc = studies::monte_carlo_of(*study);
     std::size_t plain = mc.cases.size();
     std::size_t boosted = mc.cases.size();
     for (std::size_t c = 0; c < mc.cases.size(); ++c) {
@@ -65,8 +66,8 @@ std::pair<circuits::TbsSpec, circuits::TbsSpec> study_tbs(const char* name) {
     }
     REQUIRE(plain < mc.cases.size());
     REQUIRE(boosted < mc.cases.size());
-    return {config::sense_mc_spec(mc, plain, study.seed).sense.tbs,
-            config::sense_mc_spec(mc, boosted, study.seed).sense.tbs};
+    return {studies::sense_mc_spec(mc, plain, study->header().seed).sense.tbs,
+            studies::sense_mc_spec(mc, boosted, study->header().seed).sense.tbs};
 }
 
 bool same_sizes(const circuits::TbsSpec& a, const circuits::TbsSpec& b) {

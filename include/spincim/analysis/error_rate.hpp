@@ -247,7 +247,7 @@ struct PlanStep {
 [[nodiscard]] PlanStep next_round(std::size_t n, std::span<const PopcountSamples> so_far,
                                   const PlanTarget& target = {});
 
-// Writes the crer.csv that network::read_crer_csv reads: the columns
+// Writes the crer.csv that analysis::read_crer_csv reads: the columns
 // `k,n_samples,mu_tm_s,sigma_tm_s,rer,crer,ci_low,ci_high` (ci = interval of rer) followed by
 // `status,weight,errors,rer_empirical,wilson_low,wilson_high,cp_low,cp_high,crer_low,crer_high`,
 // one row per k = 0 … N. Unsampled rows: n_samples = 0, mu/sigma written as 0 placeholders;

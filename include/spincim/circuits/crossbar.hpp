@@ -4,7 +4,7 @@
 // Sections II.A-D): one MTJ per crosspoint, no transistors or selectors, resistive row (word)
 // and column (bit) lines, contact/external resistances at the pads, any drive pattern.
 //
-// Topology (the native solver, include/spincim/network/crossbar_solver.hpp, uses the same one):
+// Topology (the native solver, include/spincim/solvers/crossbar_solver.hpp, uses the same one):
 //   row i:    Vrow<i> -- rp<i> --Rrc<i>-- re<i> --Rrs<i>_0-- r<i>_0 --Rrs<i>_1-- r<i>_1 ...
 //   r<i>_<N-1>
 //             pad on the left of column 0; N segments of r_row_segment (the first one from the

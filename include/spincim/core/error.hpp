@@ -8,7 +8,15 @@
 namespace spincim {
 
 // Process exit codes of the CLI contract (ARCHITECTURE.md, "CLI contract").
-enum class ExitCode : int { ok = 0, internal = 1, bad_input = 2, simulation_failed = 3 };
+// output_failed: an output could not be written (disk full, read-only, no permission); the
+// message names the path and the system's reason.
+enum class ExitCode : int {
+    ok = 0,
+    internal = 1,
+    bad_input = 2,
+    simulation_failed = 3,
+    output_failed = 4
+};
 
 // Where a piece of user input came from. Every field is optional; `str()` prints what is known as
 // `file:line:column: key`.
@@ -54,6 +62,18 @@ class SimulationError : public Error {
 public:
     explicit SimulationError(const std::string& what) : Error(what) {}
     [[nodiscard]] ExitCode exit_code() const override { return ExitCode::simulation_failed; }
+};
+
+// An output file or directory that could not be written (exit code 4). The message names the
+// path and the cause (strerror), e.g. "cannot write out/results.json: No space left on device".
+class OutputError : public Error {
+public:
+    OutputError(const std::string& path, const std::string& cause);
+    [[nodiscard]] ExitCode exit_code() const override { return ExitCode::output_failed; }
+    [[nodiscard]] const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
 };
 
 } // namespace spincim

@@ -24,6 +24,11 @@ namespace spincim::netlist {
 // a call).
 void check_param_name(std::string_view name, std::string_view what);
 
+// Binding strength of the left-associative infix operators, as ngspice reads them (manual
+// 2.8.5): || 2, && 3, == != 4, relational 5, + - 6, * / 7; 0 for anything else (`^` binds
+// tighter than unary minus and is right-associative, so parsers treat it on its own).
+[[nodiscard]] int infix_precedence(std::string_view op);
+
 class Expr {
 public:
     enum class Kind { number, param, voltage, current, variable, unary, binary, ternary, call };

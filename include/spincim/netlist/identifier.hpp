@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "spincim/core/text.hpp"
+
 namespace spincim::netlist {
 
 inline constexpr std::size_t kMaxIdentifierLength = 64;
@@ -24,9 +26,7 @@ inline constexpr std::size_t kMaxIdentifierLength = 64;
 // Throws spincim::InputError("<what> '<text>': <reason>") when `text` is not a valid identifier.
 void check_identifier(std::string_view text, std::string_view what);
 
-// `text` with every byte that is not printable ASCII escaped as \xNN, in single quotes: safe to
-// put into an error message whatever the input was.
-[[nodiscard]] std::string quote(std::string_view text);
+using spincim::quote; // core/text.hpp: user text in messages, escaped
 
 // ASCII lower case; SPICE compares names case-insensitively.
 [[nodiscard]] std::string to_lower(std::string_view text);

@@ -22,10 +22,16 @@
 // on a tie (probability 1/256) are 56 more bits drawn, from a second stream of the same sample.
 // The flip probability is p(k) exactly (a double's 53 bits fit in the 64 compared bits).
 
+#include "spincim/analysis/crer_table.hpp"
 #include "spincim/network/bnn_model.hpp"
-#include "spincim/network/crer_table.hpp"
 
 namespace spincim::network {
+
+// Names of the layers below that the network code uses as its own.
+using analysis::constant_rer_table;
+using analysis::CrerTable;
+using analysis::read_crer_csv;
+using analysis::write_crer_csv;
 
 struct LayerMapping {
     int layer = 0;       // 1-based, as in seed 001 Table II

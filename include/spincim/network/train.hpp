@@ -13,10 +13,20 @@
 #include <cstdint>
 #include <vector>
 
+#include "spincim/data/dataset.hpp"
 #include "spincim/network/bnn_model.hpp"
-#include "spincim/network/dataset.hpp"
 
 namespace spincim::network {
+
+// Names of the layers below that the network code uses as its own.
+using data::Dataset;
+using data::load_digits_csv;
+using data::load_mnist_idx;
+using data::load_wine_csv;
+using data::random_split;
+using data::split_every;
+using data::subset;
+using data::TrainTestSplit;
 
 struct TrainOptions {
     int epochs = 20;

@@ -16,21 +16,12 @@
 
 #include <Eigen/Dense>
 
-#include "spincim/network/dataset.hpp"
+#include "spincim/data/dataset.hpp"
 
 namespace spincim::network {
 
-// Reads netlists/data/wine.csv (header: 13 attribute names, then `label`; 178 rows of 13
-// non-negative numbers and a label 0..2) and normalises every attribute to [0, 1] by its minimum
-// and maximum over all samples (seed 003 Sec. II.A: "normalized to be between 0 and 1").
-// InputError names the file, line, column and attribute of a bad value.
-[[nodiscard]] Dataset load_wine_csv(const std::string& path);
-
-// Random split into `n_test` test samples and the rest for training (seed 003: 148 training /
-// 30 test samples), drawn from RandomStream(seed, 0, "wine.split"); both halves keep the original
-// sample order.
-[[nodiscard]] TrainTestSplit random_split(const Dataset& data, std::size_t n_test,
-                                          std::uint64_t seed);
+using data::Dataset;
+using data::TrainTestSplit;
 
 // A two-layer network with ternary weights: z1 = x W1 + b1, a = tanh(z1), z2 = a W2 + b2,
 // p = softmax(z2). W1 is n_in x n_hidden, W2 n_hidden x n_out, entries in {-1, 0, +1}; the

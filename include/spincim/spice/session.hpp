@@ -14,6 +14,7 @@
 #include <complex>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,8 +41,13 @@ struct RunResult {
 struct SessionOptions {
     // Default: env SPINCIM_NGSPICE_LIBRARY, else the libngspice found at configure time.
     std::filesystem::path library;
-    // Wall-clock bound of one run().
+    // Wall-clock bound of one run(). Must be positive; infinity means no bound.
     double timeout_s = 60.0;
+    // Wall-clock bound of one load() (ngspice's parse, ngSpice_Circ). Unset: timeout_s, so a
+    // caller that sizes timeout_s to fit its own watchdog bounds the parse too. Must be positive.
+    // A parse cannot be interrupted: on timeout the library image is abandoned with the parse
+    // still running in it (leaked, see SessionStats::abandoned_images) and a fresh one loaded.
+    std::optional<double> load_timeout_s;
     // Default: a fresh private temp dir, removed in the destructor. The private library copies
     // live here.
     std::filesystem::path work_dir;
@@ -53,7 +59,12 @@ struct SessionStats {
     long runs = 0;
     long commands = 0;
     int reloads = 0;
-    int abandoned_images = 0; // images whose background thread ignored bg_halt (leaked, not closed)
+    // Images leaked instead of closed because a thread still ran inside them: a run that ignored
+    // bg_halt, or a load that exceeded load_timeout_s.
+    int abandoned_images = 0;
+    // Of those loads, how many are still parsing in their abandoned image (each holds a thread,
+    // and CPU if the parse computes rather than waits).
+    int stuck_loads = 0;
 };
 
 class Session {
@@ -70,7 +81,9 @@ public:
 
     // Replaces the loaded circuit (the old one is destroyed first). The text is a complete
     // netlist: title line first; `.end` is appended when missing. A `.control` block is refused
-    // (parse_error): it could run shell commands (ARCHITECTURE.md, conventions).
+    // (parse_error): it could run shell commands (ARCHITECTURE.md, conventions). Bounded by
+    // options.load_timeout_s: a parse that takes longer returns `timeout` and the next load runs
+    // in a fresh library image.
     RunResult load(std::string_view netlist_text);
     // Runs the analyses of the loaded netlist in ngspice's background thread, bounded by
     // options.timeout_s. After a failed load it does not run (it would re-run a stale circuit).
