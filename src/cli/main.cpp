@@ -10,11 +10,14 @@
 
 #include <clocale>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "spincim/core/atomic_file.hpp"
 #include "spincim/core/error.hpp"
@@ -77,17 +80,70 @@ int cmd_netlist(const std::string& file, const std::string& out) {
     return 0;
 }
 
-int cmd_run(const std::string& file, const std::string& outdir, bool progress) {
+// What an output directory holds before a run writes there.
+struct Earlier {
+    bool empty = true;     // no directory, or an empty one
+    std::string study;     // the study of its results.json ("" if none or unreadable)
+    bool complete = false; // its results.json reports a usable run
+};
+
+Earlier earlier_output(const fs::path& dir) {
+    Earlier e;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec) || fs::is_empty(dir, ec))
+        return e;
+    e.empty = false;
+    std::ifstream in(dir / "results.json");
+    const auto j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_object() && j.contains("study") && j["study"].is_string()) {
+        e.study = j["study"].get<std::string>();
+        const std::string status = j.value("status", std::string("ok"));
+        e.complete = status == "ok" || status == "warning";
+    }
+    return e;
+}
+
+std::string now_stamp() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+    return buf;
+}
+
+int cmd_run(const std::string& file, const std::string& outdir, bool progress, bool force) {
     // Everything that can be wrong with the input is found before anything is written.
     const auto study = load(file);
-    OutputDir out(outdir);
+    const fs::path target = fs::absolute(outdir).lexically_normal();
+    // An earlier output of the same study may be replaced; anything else in the directory is
+    // somebody's data and is kept unless the user says --force.
+    const Earlier before = earlier_output(target);
+    if (!before.empty && before.study != study->header().name && !force)
+        throw InputError(before.study.empty()
+                             ? "the output directory is not empty and holds no spincim result; "
+                               "choose another one, or add --force to replace it"
+                             : "the output directory holds a result of study '" + before.study +
+                                   "'; choose another one, or add --force to replace it",
+                         SourceLocation{target.string(), 0, 0, "-o"});
+    OutputDir out(target);
     const studies::RunOutcome outcome = study->run(out, std::cout, studies::RunOptions{progress});
-    out.commit();
-    std::cout << "results: " << out.target().string() << "\n";
+    fs::path where = out.target();
+    if (!outcome.failure.empty() && before.complete) {
+        // A failed run never replaces a complete result: its record goes beside it.
+        where = target / "failed" / now_stamp();
+        out.commit_to(where);
+    } else {
+        out.commit();
+    }
+    std::cout << "results: " << where.string() << "\n";
     for (const auto& w : outcome.warnings)
         std::cerr << "spincim: warning: " << w << "\n";
     if (!outcome.failure.empty()) {
         std::cerr << "spincim: simulation failed: " << outcome.failure << "\n";
+        if (where != target)
+            std::cerr << "spincim: the earlier result in " << target.string()
+                      << " is kept; this run's record is in " << where.string() << "\n";
         return static_cast<int>(ExitCode::simulation_failed);
     }
     return 0;
@@ -139,11 +195,14 @@ int main(int argc, char** argv) {
     netlist->add_option("-o,--output", out, "output netlist file (default: standard output)");
 
     bool no_progress = false;
+    bool force = false;
     auto* run = app.add_subcommand("run", "run one study: results.json and its tables in OUTDIR");
     run->add_option("study", study, "study file (YAML)")->required();
     run->add_option("-o,--output", out, "output directory (results.json, measurements.csv, ...)")
         ->required();
     run->add_flag("--no-progress", no_progress, "no progress report on standard error");
+    run->add_flag("--force", force,
+                  "replace OUTDIR even if it holds another study's result or other files");
     run->footer("\nThe keys of a study file: spincim help KIND (spincim help lists the kinds).");
 
     studies::SweepCommand sweep_cmd;
@@ -206,7 +265,7 @@ int main(int argc, char** argv) {
         if (*netlist)
             return cmd_netlist(study, out);
         if (*run)
-            return cmd_run(study, out, !no_progress);
+            return cmd_run(study, out, !no_progress, force);
         if (*sweep) {
             sweep_cmd.study_file = study;
             sweep_cmd.outdir = out;

@@ -70,4 +70,15 @@ void OutputDir::commit() {
         fs::remove_all(old, ec);
 }
 
+void OutputDir::commit_to(const fs::path& elsewhere) {
+    std::error_code ec;
+    fs::create_directories(elsewhere.parent_path(), ec);
+    if (ec)
+        throw OutputError(elsewhere.parent_path().string(), ec.message());
+    fs::rename(staging_, elsewhere, ec);
+    if (ec)
+        throw OutputError(elsewhere.string(), ec.message());
+    committed_ = true;
+}
+
 } // namespace spincim

@@ -101,6 +101,25 @@ void escalate(Verdict& verdict, RunStatus status, std::string diagnostic) {
     }
 }
 
+namespace {
+
+// Calls fn(text, lowered) for every non-empty line ngspice wrote to stderr from `begin` on
+// (trimmed, and its lower-case form): the lines classification reads.
+template <typename Fn>
+void for_each_error_line(const std::vector<Line>& lines, std::size_t begin, Fn&& fn) {
+    for (std::size_t i = begin; i < lines.size(); ++i) {
+        if (!lines[i].is_stderr) {
+            continue;
+        }
+        const std::string_view text = trim(lines[i].text);
+        if (!text.empty()) {
+            fn(text, lower(text));
+        }
+    }
+}
+
+} // namespace
+
 Verdict classify_load(const std::vector<Line>& lines, std::size_t begin) {
     Verdict verdict;
     std::vector<std::string> errors;
@@ -108,16 +127,7 @@ Verdict classify_load(const std::vector<Line>& lines, std::size_t begin) {
     std::vector<std::string> models;
     bool invalid_model = false;
     bool fatal = false;
-    for (std::size_t i = begin; i < lines.size(); ++i) {
-        const Line& line = lines[i];
-        if (!line.is_stderr) {
-            continue;
-        }
-        const auto text = trim(line.text);
-        const auto lowered = lower(text);
-        if (text.empty()) {
-            continue;
-        }
+    for_each_error_line(lines, begin, [&](std::string_view text, const std::string& lowered) {
         if (is_fatal(lowered)) {
             fatal = true;
         }
@@ -136,13 +146,13 @@ Verdict classify_load(const std::vector<Line>& lines, std::size_t begin) {
             contains(lowered, "could not find") || contains(lowered, "mismatch")) {
             add_unique(errors, text);
         } else if (lowered.starts_with("note:")) {
-            continue;
+            return;
         } else {
             // Everything else on stderr during parsing is a warning or the echo of the
             // offending netlist line that follows one ("device already exists ...").
             add_unique(warnings, text);
         }
-    }
+    });
     if (fatal) {
         verdict.status = RunStatus::fatal;
         verdict.diagnostics = errors;
@@ -178,31 +188,25 @@ Verdict classify_run(const std::vector<Line>& lines, std::size_t begin) {
     std::vector<std::string> warnings;
     std::vector<std::string> singular_nodes;
     bool fatal = false;
-    for (std::size_t i = begin; i < lines.size(); ++i) {
-        const Line& line = lines[i];
-        if (!line.is_stderr) {
-            continue;
-        }
-        const auto text = trim(line.text);
-        const auto lowered = lower(text);
-        if (text.empty() || lowered.starts_with("note:")) {
-            continue;
+    for_each_error_line(lines, begin, [&](std::string_view text, const std::string& lowered) {
+        if (lowered.starts_with("note:")) {
+            return;
         }
         if (is_fatal(lowered)) {
             fatal = true;
             add_unique(failures, text);
-            continue;
+            return;
         }
         // bg_halt after a timeout: "doAnalyses: pause requested", "run simulation interrupted".
         if (contains(lowered, "pause requested") || contains(lowered, "simulation interrupted")) {
-            continue;
+            return;
         }
         if (contains(lowered, "timestep too small") || contains(lowered, "doanalyses:") ||
             contains(lowered, "aborted") || contains(lowered, "no convergence") ||
             contains(lowered, "iteration limit") || lowered.starts_with("error") ||
             contains(lowered, "circuit not parsed") || contains(lowered, "aren't any circuits")) {
             add_unique(failures, text);
-            continue;
+            return;
         }
         // "Warning: singular matrix:  check node b": the matrix has no unique DC solution at
         // that node, typically a node connected only through capacitors (no DC path to ground).
@@ -216,7 +220,7 @@ Verdict classify_run(const std::vector<Line>& lines, std::size_t begin) {
         if (contains(lowered, "warning")) {
             add_unique(warnings, text);
         }
-    }
+    });
     if (fatal) {
         verdict.status = RunStatus::fatal;
         verdict.diagnostics = failures;

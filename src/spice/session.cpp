@@ -277,6 +277,22 @@ struct Session::Impl final : detail::ImageSink {
         restore_sigint();
     }
 
+    // After a fatal error the image cannot be used again (shared/NGSPICE.md: it may silently
+    // re-run the previous circuit): the result is `fatal` with ngspice's words and a fresh image
+    // is loaded. Returns false when the load or run was not fatal.
+    bool fatal_reload(const detail::Verdict& verdict, RunResult& result) {
+        if (!take_fatal() && verdict.status != RunStatus::fatal) {
+            return false;
+        }
+        result.status = RunStatus::fatal;
+        result.diagnostics = verdict.diagnostics;
+        if (result.diagnostics.empty()) {
+            result.diagnostics.emplace_back("ngspice requested to be detached (ControlledExit)");
+        }
+        reload(false);
+        return true;
+    }
+
     // The C locale object and the private directory (if the Session made it): what the
     // constructor acquired besides the library image.
     void release_process_resources() {
@@ -614,13 +630,7 @@ RunResult Session::load(std::string_view netlist_text) {
     }
 
     auto verdict = detail::classify_load(s.snapshot(), 0);
-    if (s.take_fatal() || verdict.status == RunStatus::fatal) {
-        result.status = RunStatus::fatal;
-        result.diagnostics = verdict.diagnostics;
-        if (result.diagnostics.empty()) {
-            result.diagnostics.emplace_back("ngspice requested to be detached (ControlledExit)");
-        }
-        s.reload(false);
+    if (s.fatal_reload(verdict, result)) {
         return finish(result);
     }
     result.status = verdict.status;
@@ -708,13 +718,7 @@ RunResult Session::run() {
     }
     auto lines = s.snapshot();
     auto verdict = detail::classify_run(lines, begin);
-    if (s.take_fatal() || verdict.status == RunStatus::fatal) {
-        result.status = RunStatus::fatal;
-        result.diagnostics = verdict.diagnostics;
-        if (result.diagnostics.empty()) {
-            result.diagnostics.emplace_back("ngspice requested to be detached (ControlledExit)");
-        }
-        s.reload(false);
+    if (s.fatal_reload(verdict, result)) {
         return finish(result);
     }
     if (timed_out) {

@@ -269,11 +269,20 @@ Journal::Journal(std::filesystem::path path, std::string study_hash,
                                 std::string("cannot write the sweep journal: ") + e.what());
         }
         ::close(tfd);
-        std::filesystem::rename(tmp, path_, ec);
-        if (ec) {
-            std::filesystem::remove(tmp, ec);
-            throw journal_error(path_, 0, "cannot create the sweep journal: " + ec.message());
-        }
+        // link(2), unlike rename(2), fails when the target exists: of two sweeps started on the
+        // same new directory at the same instant exactly one creates the journal, and the other
+        // is refused here instead of both running and interleaving their lines.
+        const int linked = ::link(tmp.c_str(), path_.c_str());
+        const int err = errno;
+        std::filesystem::remove(tmp, ec);
+        if (linked != 0 && (err != EEXIST || !resume))
+            throw journal_error(path_, 0,
+                                err == EEXIST
+                                    ? std::string("sweep journal already exists (another sweep "
+                                                  "started on this directory); resume it "
+                                                  "(--resume) or choose another output directory")
+                                    : std::string("cannot create the sweep journal: ") +
+                                          std::strerror(err));
     }
     fd_ = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
     if (fd_ < 0)

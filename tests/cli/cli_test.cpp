@@ -181,6 +181,10 @@ TEST_CASE("spincim check, help and usage errors use the documented exit codes") 
     const Outcome missing = spincim("check nowhere.yaml", dir);
     CHECK(missing.code == 2);
     CHECK_THAT(missing.err, Contains("nowhere.yaml") && Contains("no such study file"));
+    // Regression (issue 21, item 7): a directory was reported as "no such study file".
+    const Outcome folder = spincim("check .", dir);
+    CHECK(folder.code == 2);
+    CHECK_THAT(folder.err, Contains("is a directory, not a study file"));
     const Outcome net = spincim("netlist d.yaml", dir);
     CHECK(net.code == 0);
     CHECK_THAT(net.out, Contains(".op") && Contains(".end\n"));
@@ -239,6 +243,61 @@ TEST_CASE("an output that cannot be written exits 4 with the path and the cause"
     const Outcome net = spincim("netlist d.yaml -o blocker/x.cir", dir);
     CHECK(net.code == 4);
     CHECK_THAT(net.err, Contains("blocker"));
+    fs::remove_all(dir);
+}
+
+// Regression (issue 21, item 1): a run into a directory replaced whatever was there, and a
+// failed run replaced a complete result of the same study.
+TEST_CASE("spincim run keeps earlier outputs: a failed run goes beside, another study is refused") {
+    const auto dir = scratch("keep");
+    write_file(dir / "d.yaml", kDividerStudy);
+    REQUIRE(spincim("run d.yaml -o out", dir).code == 0);
+    const std::string first = slurp(dir / "out" / "results.json");
+    // The same study, now with two ideal sources in parallel: it cannot converge.
+    write_file(dir / "bad.yaml", R"(study: divider_check
+seed: 1
+circuit:
+  kind: elements
+  elements:
+    - {type: V, name: va, nodes: [a, 0], dc: 1}
+    - {type: V, name: vb, nodes: [a, 0], dc: 2}
+    - {type: R, name: r, nodes: [a, 0], value: 1k}
+analysis: {tran: {step: 1n, stop: 10n}}
+)");
+    const Outcome failed = spincim("run bad.yaml -o out", dir);
+    INFO(failed.out << failed.err);
+    CHECK(failed.code == 3);
+    CHECK_THAT(failed.err, Contains("is kept") && Contains("failed"));
+    CHECK(slurp(dir / "out" / "results.json") == first);
+    CHECK(fs::exists(dir / "out" / "waveforms.csv"));
+    std::size_t records = 0;
+    for (const auto& e : fs::directory_iterator(dir / "out" / "failed")) {
+        CHECK_THAT(slurp(e.path() / "results.json"),
+                   Contains("\"status\": \"fatal\"") || Contains("\"status\": \"nonconvergence\""));
+        ++records;
+    }
+    CHECK(records == 1);
+
+    // Another study into the same directory: refused, nothing changed; --force replaces.
+    write_file(dir / "other.yaml", R"(study: other_divider
+seed: 1
+circuit: {kind: divider}
+analysis: {op: {}}
+)");
+    const Outcome refused = spincim("run other.yaml -o out", dir);
+    CHECK(refused.code == 2);
+    CHECK_THAT(refused.err, Contains("divider_check") && Contains("--force"));
+    CHECK(slurp(dir / "out" / "results.json") == first);
+    CHECK(spincim("run other.yaml -o out --force", dir).code == 0);
+    CHECK_THAT(slurp(dir / "out" / "results.json"), Contains("other_divider"));
+
+    // A directory of somebody else's files is not a spincim result.
+    fs::create_directories(dir / "notes");
+    write_file(dir / "notes" / "thesis.tex", "\\chapter{MTJ}\n");
+    const Outcome foreign = spincim("run d.yaml -o notes", dir);
+    CHECK(foreign.code == 2);
+    CHECK_THAT(foreign.err, Contains("holds no spincim result"));
+    CHECK(fs::exists(dir / "notes" / "thesis.tex"));
     fs::remove_all(dir);
 }
 

@@ -1,6 +1,7 @@
 // `spincim sweep` end to end (issue 4, acceptance 3 and 8): a small Monte Carlo study of the
 // STT-BNN sense path (seed 001 Sec. IV) run with 1 and 2 workers, killed and resumed, with a
 // worker killed mid-sample, and with impossible plans.
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -250,10 +251,81 @@ monte_carlo:
     CHECK_THAT(r.err, Contains("case starved"));
     const auto j = nlohmann::json::parse(slurp(dir / "out" / "results.json"));
     CHECK(bool(j["cases"][0]["abandoned"]));
-    CHECK_FALSE(bool(j["cases"][0]["target_met"]));
+    // A failed case has no AER and no precision verdict (issue 21, item 3).
+    CHECK(bool(j["cases"][0]["failed"]));
+    CHECK(j["cases"][0]["aer"].is_null());
+    CHECK_FALSE(j["cases"][0].contains("target_met"));
     // One round: popcounts N/2 -+ 1, 4 samples each.
     CHECK(int(j["cases"][0]["spice_samples"]) == 8);
     CHECK(int(j["cases"][0]["failed_samples"]) == 8);
+}
+
+// Regression (issue 21, item 3): with a fixed plan every case is planned in one round, so the
+// abandonment check of the next round never ran, and a case whose every sample failed reported
+// AER 0 with target_met true and the sweep exited 0.
+TEST_CASE("sweep: a fixed-plan case without a usable sample fails: no AER, exit 3",
+          "[sweep][spice]") {
+    const auto dir = scratch("sweep_dead_fixed");
+    write_file(dir / "study.yaml", R"(study: dead_fixed
+seed: 3
+monte_carlo:
+  tbs: {st_multiplicity: 1, load_multiplicity: 1000}
+  cases:
+    - {label: starved, n: 8}
+  plan: {kind: fixed, k: [3, 5], samples: 2}
+)");
+    const Outcome r = spincim("sweep study.yaml -o out --workers 2 --no-progress", dir);
+    INFO(r.out << r.err);
+    CHECK(r.code == 3);
+    CHECK_THAT(r.err, Contains("case starved") && Contains("no usable sample"));
+    const auto j = nlohmann::json::parse(slurp(dir / "out" / "results.json"));
+    const auto& c = j["cases"][0];
+    CHECK(bool(c["failed"]));
+    CHECK(c["aer"].is_null());
+    CHECK_FALSE(c.contains("target_met"));
+    CHECK(int(c["failed_samples"]) == 4);
+    CHECK_FALSE(fs::exists(dir / "out" / "crer_starved.csv"));
+    // aer.csv keeps the case's row, with empty AER and target fields.
+    const std::string aer = slurp(dir / "out" / "aer.csv");
+    CHECK_THAT(aer, Contains("\nstarved,8,4,false,,,,,,4,4,0,1,,,,\n"));
+}
+
+// Regression (issue 21, item 3): the journal was checked for, then created by rename, then
+// locked; two sweeps started at the same instant on one new directory could both run.
+TEST_CASE("sweep: of 20 sweeps started at once on one new directory exactly one runs",
+          "[sweep][spice]") {
+    const auto dir = scratch("sweep_race");
+    write_file(dir / "study.yaml", R"(study: race
+seed: 5
+monte_carlo:
+  cases:
+    - {label: n8, n: 8}
+  plan: {kind: fixed, k: [3, 5], samples: 2}
+)");
+    const std::string exe = SPINCIM_EXE;
+    const Outcome r = shell("for i in $(seq 20); do ('" + exe +
+                                "' sweep study.yaml -o out --workers 1 --no-progress "
+                                ">/dev/null 2>err$i; echo $? > rc$i) & done; wait",
+                            dir);
+    REQUIRE(r.code == 0);
+    int ran = 0, refused = 0;
+    for (int i = 1; i <= 20; ++i) {
+        const std::string rc = slurp(dir / ("rc" + std::to_string(i)));
+        INFO("start " << i << ": exit " << rc << slurp(dir / ("err" + std::to_string(i))));
+        if (rc == "0\n") {
+            ++ran;
+        } else {
+            CHECK(rc == "2\n");
+            CHECK_THAT(slurp(dir / ("err" + std::to_string(i))),
+                       Contains("journal") && (Contains("in use") || Contains("exists")));
+            ++refused;
+        }
+    }
+    CHECK(ran == 1);
+    CHECK(refused == 19);
+    // The journal holds the header and the four samples, each written once.
+    const std::string journal = slurp(dir / "out" / "journal.tsv");
+    CHECK(std::count(journal.begin(), journal.end(), '\n') == 5);
 }
 
 TEST_CASE("sweep: paired AER ratios, and a larger plan resumed on the same samples",

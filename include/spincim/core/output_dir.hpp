@@ -27,6 +27,10 @@ public:
     void write(std::string_view name, std::string_view content) const;
     // Moves the staging directory to the target, replacing a previous result directory.
     void commit();
+    // Moves the staging directory to `elsewhere` instead (e.g. TARGET/failed/TIME, so that a
+    // failed run keeps its record without replacing a complete earlier result). Creates the
+    // parent directories.
+    void commit_to(const std::filesystem::path& elsewhere);
 
     [[nodiscard]] const std::filesystem::path& target() const { return target_; }
     [[nodiscard]] const std::filesystem::path& staging() const { return staging_; }

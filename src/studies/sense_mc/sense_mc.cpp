@@ -14,6 +14,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <vector>
@@ -79,6 +80,9 @@ struct CaseState {
     // otherwise keep asking for first-round samples until its budget is spent.
     std::size_t usable_last_round = 0;
     bool abandoned = false;
+    // The case has no AER: abandoned, or too few usable samples to estimate one (set when the
+    // tables are written; `reason` says why).
+    bool failed_case = false;
     std::string first_failure;
     std::string reason;
     std::size_t rounds = 0;
@@ -227,7 +231,7 @@ std::string write_comparisons(const MonteCarloStudySpec& mc, std::uint64_t seed,
             const auto& b = mc.cases[j];
             const int diffs = (a.n != b.n ? 1 : 0) + (a.access_width != b.access_width ? 1 : 0) +
                               (a.boost != b.boost ? 1 : 0);
-            if (diffs != 1 || states[i].abandoned || states[j].abandoned)
+            if (diffs != 1 || states[i].failed_case || states[j].failed_case)
                 continue;
             const char* differs =
                 a.n != b.n ? "n" : (a.access_width != b.access_width ? "access_width" : "boost");
@@ -278,6 +282,30 @@ public:
                std::ostream& out) override;
 
 private:
+    // The AER of case c, or nullopt (and the case marked failed, with the reason) when it was
+    // abandoned or its usable samples cannot carry an estimate.
+    std::optional<analysis::AerEstimate> estimate(std::size_t c) {
+        CaseState& st = cases_[c];
+        const auto so_far = summaries_of(st);
+        if (!st.abandoned && so_far.empty())
+            st.reason =
+                "no usable sample" +
+                (st.first_failure.empty() ? std::string() : " (first: " + st.first_failure + ")");
+        if (st.abandoned || so_far.empty()) {
+            st.failed_case = true;
+            return std::nullopt;
+        }
+        try {
+            return analysis::estimate_aer(mc_.cases[c].n, so_far, mc_.plan.target.confidence,
+                                          analysis::usable_model(mc_.plan.target.model, so_far));
+        } catch (const InputError& e) {
+            // Too few usable samples for the model (e.g. one sample at a popcount, per_k).
+            st.failed_case = true;
+            st.reason = "too few usable samples for an AER: " + e.detail();
+            return std::nullopt;
+        }
+    }
+
     const MonteCarloStudySpec& mc_;
     const Header& header_;
     nlohmann::json resolved_;
@@ -300,59 +328,74 @@ int SenseMcPlanner::finish(const std::map<sweep::SampleId, sweep::SampleRecord>&
            "samples  failed\n";
     for (std::size_t c = 0; c < mc.cases.size(); ++c) {
         const auto& cs = mc.cases[c];
-        const CaseState& st = cases_[c];
-        const auto so_far = summaries_of(st);
-        const analysis::AerEstimate est =
-            analysis::estimate_aer(cs.n, so_far, mc.plan.target.confidence,
-                                   analysis::usable_model(mc.plan.target.model, so_far));
-        analysis::write_crer_csv(est, outdir / ("crer_" + cs.label + ".csv"));
+        CaseState& st = cases_[c];
         std::size_t planned = 0;
         for (const auto& [k, count] : st.planned)
             planned += count;
-        // Fixed plans have no precision target; an adaptive one is met when its interval is
-        // narrow enough within the budget.
-        const bool target_met =
-            !st.abandoned && (mc.plan.kind == McPlanKind::fixed ||
-                              (!st.budget_exhausted &&
-                               est.relative_half_width() <= mc.plan.target.relative_half_width));
-        aer_csv << cs.label << ',' << cs.n << ',' << g(cs.access_width) << ','
-                << (cs.boost ? "true" : "false") << ',' << g(est.aer) << ',' << g(est.aer_low)
-                << ',' << g(est.aer_high) << ',' << g(est.unsampled_bound) << ','
-                << g(est.relative_half_width()) << ',' << planned << ',' << st.failed << ','
-                << st.censored << ',' << st.rounds << ',' << (target_met ? "true" : "false") << ','
-                << analysis::to_string(est.model) << ',' << g(est.expected_errors) << ','
-                << est.observed_errors << '\n';
-        char line[200];
-        std::snprintf(line, sizeof line,
-                      "%-22s %4zu %6.2g  %-5s  %-9.3g  [%-9.3g, %-9.3g]  %7zu  %6zu\n",
-                      cs.label.c_str(), cs.n, cs.access_width, cs.boost ? "yes" : "no", est.aer,
-                      est.aer_low, est.aer_high, planned, st.failed);
-        out << line;
+        const std::optional<analysis::AerEstimate> est = estimate(c);
         nlohmann::ordered_json jc;
         jc["label"] = cs.label;
         jc["n"] = cs.n;
         jc["access_width"] = cs.access_width;
         jc["boost"] = cs.boost;
-        jc["aer"] = est.aer;
-        jc["aer_low"] = est.aer_low;
-        jc["aer_high"] = est.aer_high;
-        jc["unsampled_bound"] = est.unsampled_bound;
-        jc["relative_half_width"] = est.relative_half_width();
+        aer_csv << cs.label << ',' << cs.n << ',' << g(cs.access_width) << ','
+                << (cs.boost ? "true" : "false") << ',';
+        char line[200];
+        if (!est) {
+            // A failed case has no AER and no precision verdict: empty fields, null in JSON.
+            aer_csv << ",,,,," << planned << ',' << st.failed << ',' << st.censored << ','
+                    << st.rounds << ",,,,\n";
+            std::snprintf(line, sizeof line, "%-22s %4zu %6.2g  %-5s  %-34s  %7zu  %6zu\n",
+                          cs.label.c_str(), cs.n, cs.access_width, cs.boost ? "yes" : "no",
+                          "failed (no AER)", planned, st.failed);
+            out << line;
+            jc["aer"] = nullptr;
+            jc["spice_samples"] = planned;
+            jc["failed_samples"] = st.failed;
+            jc["censored_samples"] = st.censored;
+            jc["rounds"] = st.rounds;
+            jc["plan"] = st.reason;
+            jc["failed"] = true;
+            jc["abandoned"] = st.abandoned;
+            j["cases"].push_back(jc);
+            continue;
+        }
+        analysis::write_crer_csv(*est, outdir / ("crer_" + cs.label + ".csv"));
+        // Fixed plans have no precision target; an adaptive one is met when its interval is
+        // narrow enough within the budget.
+        const bool target_met = mc.plan.kind == McPlanKind::fixed ||
+                                (!st.budget_exhausted &&
+                                 est->relative_half_width() <= mc.plan.target.relative_half_width);
+        aer_csv << g(est->aer) << ',' << g(est->aer_low) << ',' << g(est->aer_high) << ','
+                << g(est->unsampled_bound) << ',' << g(est->relative_half_width()) << ',' << planned
+                << ',' << st.failed << ',' << st.censored << ',' << st.rounds << ','
+                << (target_met ? "true" : "false") << ',' << analysis::to_string(est->model) << ','
+                << g(est->expected_errors) << ',' << est->observed_errors << '\n';
+        std::snprintf(line, sizeof line,
+                      "%-22s %4zu %6.2g  %-5s  %-9.3g  [%-9.3g, %-9.3g]  %7zu  %6zu\n",
+                      cs.label.c_str(), cs.n, cs.access_width, cs.boost ? "yes" : "no", est->aer,
+                      est->aer_low, est->aer_high, planned, st.failed);
+        out << line;
+        jc["aer"] = est->aer;
+        jc["aer_low"] = est->aer_low;
+        jc["aer_high"] = est->aer_high;
+        jc["unsampled_bound"] = est->unsampled_bound;
+        jc["relative_half_width"] = est->relative_half_width();
         jc["spice_samples"] = planned;
         jc["failed_samples"] = st.failed;
         jc["censored_samples"] = st.censored;
         jc["rounds"] = st.rounds;
         jc["plan"] = st.reason;
-        jc["model"] = analysis::to_string(est.model);
-        jc["expected_errors"] = est.expected_errors;
-        jc["observed_errors"] = est.observed_errors;
-        if (est.model == analysis::AerModel::log_linear) {
-            jc["log_margin"] = {{"intercept", est.log_intercept},
-                                {"slope_per_k", est.log_slope},
-                                {"sigma", est.log_sigma}};
+        jc["model"] = analysis::to_string(est->model);
+        jc["expected_errors"] = est->expected_errors;
+        jc["observed_errors"] = est->observed_errors;
+        if (est->model == analysis::AerModel::log_linear) {
+            jc["log_margin"] = {{"intercept", est->log_intercept},
+                                {"slope_per_k", est->log_slope},
+                                {"sigma", est->log_sigma}};
         }
         jc["target_met"] = target_met;
-        jc["abandoned"] = st.abandoned;
+        jc["abandoned"] = false;
         jc["crer_csv"] = "crer_" + cs.label + ".csv";
         j["cases"].push_back(jc);
     }
@@ -368,7 +411,7 @@ int SenseMcPlanner::finish(const std::map<sweep::SampleId, sweep::SampleRecord>&
         << " from the journal; results: " << outdir.string() << "\n";
     int code = 0;
     for (std::size_t c = 0; c < cases_.size(); ++c)
-        if (cases_[c].abandoned) {
+        if (cases_[c].failed_case) {
             std::cerr << "spincim: simulation failed: case " << mc.cases[c].label << ": "
                       << cases_[c].reason << "\n";
             code = static_cast<int>(ExitCode::simulation_failed);
