@@ -17,6 +17,12 @@ constexpr const char* kName = "lif";
 // trial step (it would make the evaluation arbitrarily slow).
 constexpr int kMaxSpikesPerInterval = 1000;
 
+// The model's domain: a positive leak time and a threshold above the reset level.
+template <typename T>
+bool in_domain(const T* theta, const Data& d) {
+    return detail::value_of(theta[kTau]) > 0 && detail::value_of(theta[kTheta]) > d.x_reset;
+}
+
 // The event-driven exact solution described in the header, for samples 1..m−1 of `d`.
 // Returns false for parameters outside the model's domain (τ ≤ 0, θ ≤ x_reset, runaway firing).
 template <typename T>
@@ -26,7 +32,7 @@ bool integrate(const T* theta, const Data& d, std::size_t m, T* out, std::vector
     const T& tau = theta[kTau];
     const T& gain = theta[kGain];
     const T& th = theta[kTheta];
-    if (!(detail::value_of(tau) > 0) || !(detail::value_of(th) > d.x_reset))
+    if (!in_domain(theta, d))
         return false;
     T x = T(d.x0);
     T t_a = T(d.time_s[0]); // instant at which x is known (moves with a spike)
@@ -69,13 +75,13 @@ bool integrate(const T* theta, const Data& d, std::size_t m, T* out, std::vector
 template <typename T>
 bool integrate_aligned(const T* theta, const Data& d, const std::vector<bool>& reset_after,
                        T* out) {
+    if (!in_domain(theta, d))
+        return false;
     using std::exp;
     using std::log;
     const T& tau = theta[kTau];
     const T& gain = theta[kGain];
     const T& th = theta[kTheta];
-    if (!(detail::value_of(tau) > 0) || !(detail::value_of(th) > d.x_reset))
-        return false;
     T x = T(d.x0);
     for (std::size_t k = 0; k + 1 < d.time_s.size(); ++k) {
         const T x_inf = gain * d.input[k] * tau;
